@@ -1,0 +1,15 @@
+//! The LuckyPlans product app and the layer every site shares.
+//!
+//! - [`beta`] and [`admin`]: the signed-in product (beta host) and its admin section (admin host).
+//! - [`ui`]: the design system — document shell, header, footer, theme switch, 404 page.
+//! - [`site`]: which site a request belongs to and the public URL of every site.
+//! - [`auth`]: the one auth and session layer used by landing, docs and the product.
+//! - `storage` (server only): the database and object-store seams.
+
+pub mod admin;
+pub mod auth;
+pub mod beta;
+pub mod site;
+#[cfg(feature = "ssr")]
+pub mod storage;
+pub mod ui;

@@ -1,0 +1,141 @@
+//! The object storage seam (uploads, datasets, agent releases): a local folder or S3.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::StorageError;
+
+/// Where objects are kept.
+#[derive(Clone, Debug)]
+pub enum ObjectStoreConfig {
+    /// A folder on local disk, created if missing.
+    Local { root: PathBuf },
+    /// An S3-compatible service (AWS, MinIO, Garage, ...).
+    S3(S3Config),
+}
+
+/// Settings for an S3-compatible object store.
+#[derive(Clone, Debug)]
+pub struct S3Config {
+    /// Service URL for non-AWS services, e.g. `http://127.0.0.1:9000`; `None` means AWS.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub bucket: String,
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    /// `true` for `endpoint/bucket/key` URLs (MinIO and most self-hosted servers).
+    pub path_style: bool,
+}
+
+/// A handle on the configured object store.
+#[derive(Clone, Debug)]
+pub struct ObjectStorage {
+    store: Arc<dyn ObjectStore>,
+    backend: &'static str,
+    dependency: &'static str,
+}
+
+const LOCAL: &str = "object store (local)";
+const S3: &str = "object store (s3)";
+const PROBE_KEY: &str = ".luckyplans/ready-probe";
+
+impl ObjectStorage {
+    /// Opens the store and checks that an object can be written and removed.
+    pub async fn connect(config: &ObjectStoreConfig) -> Result<Self, StorageError> {
+        let storage = match config {
+            ObjectStoreConfig::Local { root } => {
+                std::fs::create_dir_all(root).map_err(|err| {
+                    StorageError::invalid(LOCAL, &format!("cannot create the folder: {err}"))
+                })?;
+                let store = LocalFileSystem::new_with_prefix(root)
+                    .map_err(|err| StorageError::invalid(LOCAL, &err.to_string()))?;
+                Self {
+                    store: Arc::new(store),
+                    backend: "local",
+                    dependency: LOCAL,
+                }
+            }
+            ObjectStoreConfig::S3(s3) => {
+                let client = ClientOptions::new()
+                    .with_timeout(Duration::from_secs(10))
+                    .with_connect_timeout(Duration::from_secs(3));
+                let retry = RetryConfig {
+                    max_retries: 2,
+                    retry_timeout: Duration::from_secs(5),
+                    ..RetryConfig::default()
+                };
+                let mut builder = AmazonS3Builder::new()
+                    .with_region(&s3.region)
+                    .with_bucket_name(&s3.bucket)
+                    .with_access_key_id(&s3.access_key_id)
+                    .with_secret_access_key(s3.secret_access_key.expose_secret())
+                    .with_virtual_hosted_style_request(!s3.path_style)
+                    .with_client_options(client)
+                    .with_retry(retry);
+                if let Some(endpoint) = &s3.endpoint {
+                    builder = builder
+                        .with_allow_http(endpoint.starts_with("http://"))
+                        .with_endpoint(endpoint);
+                }
+                let store = builder
+                    .build()
+                    .map_err(|err| StorageError::invalid(S3, &err.to_string()))?;
+                Self {
+                    store: Arc::new(store),
+                    backend: "s3",
+                    dependency: S3,
+                }
+            }
+        };
+        storage.check().await?;
+        Ok(storage)
+    }
+
+    /// The backend's short name, as reported by `/ready`.
+    pub const fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// The store, for features that keep objects.
+    pub fn store(&self) -> &Arc<dyn ObjectStore> {
+        &self.store
+    }
+
+    /// Writes and removes a small probe object: proves the store is reachable and writable.
+    pub async fn check(&self) -> Result<(), StorageError> {
+        let key = ObjectPath::from(PROBE_KEY);
+        let probe = async {
+            self.store.put(&key, PutPayload::from_static(b"ok")).await?;
+            self.store.delete(&key).await
+        };
+        match tokio::time::timeout(Duration::from_secs(15), probe).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => Err(object_error(self.dependency, &err)),
+            Err(_) => Err(StorageError::unreachable(
+                self.dependency,
+                "no answer within 15 s",
+            )),
+        }
+    }
+}
+
+fn object_error(dependency: &'static str, err: &object_store::Error) -> StorageError {
+    use object_store::Error;
+    match err {
+        Error::NotFound { .. } => StorageError::failed(dependency, "the bucket or folder does not exist"),
+        Error::PermissionDenied { .. } | Error::Unauthenticated { .. } => {
+            StorageError::failed(dependency, "access denied: check the credentials")
+        }
+        // The generic variant wraps client errors whose text is the most useful reason,
+        // e.g. "error sending request" for an unreachable endpoint.
+        Error::Generic { source, .. } => StorageError::unreachable(dependency, &source.to_string()),
+        other => StorageError::failed(dependency, &other.to_string()),
+    }
+}

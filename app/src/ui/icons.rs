@@ -1,0 +1,51 @@
+//! Inline SVG icons (decorative: every use sits next to text or an `aria-label`).
+
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IconKind {
+    Sun,
+    Moon,
+    Menu,
+    ArrowRight,
+    Chart,
+    Server,
+    User,
+    Shield,
+    Book,
+}
+
+#[component]
+pub fn Icon(kind: IconKind, #[prop(optional)] class: &'static str) -> impl IntoView {
+    let path = match kind {
+        IconKind::Sun => {
+            "M12 3v2m0 14v2m9-9h-2M5 12H3m15.36-6.36-1.42 1.42M7.05 16.95l-1.41 1.41m12.72 0-1.42-1.41M7.05 7.05 5.64 5.64M16 12a4 4 0 1 1-8 0 4 4 0 0 1 8 0Z"
+        }
+        IconKind::Moon => "M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8Z",
+        IconKind::Menu => "M4 6h16M4 12h16M4 18h16",
+        IconKind::ArrowRight => "M5 12h14m-6-6 6 6-6 6",
+        IconKind::Chart => "M3 3v18h18M7 15l4-4 3 3 5-6",
+        IconKind::Server => {
+            "M4 5h16v6H4zM4 13h16v6H4zM8 8h.01M8 16h.01"
+        }
+        IconKind::User => "M20 21a8 8 0 0 0-16 0M12 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10Z",
+        IconKind::Shield => "M12 3 4 6v6c0 5 3.5 8 8 9 4.5-1 8-4 8-9V6l-8-3Z",
+        IconKind::Book => "M4 19V5a2 2 0 0 1 2-2h14v16H6a2 2 0 0 0-2 2Zm0 0a2 2 0 0 0 2 2h14",
+    };
+    let class = if class.is_empty() { "size-5" } else { class };
+    view! {
+        <svg
+            class=class
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="2"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+            aria-hidden="true"
+            focusable="false"
+        >
+            <path d=path></path>
+        </svg>
+    }
+}

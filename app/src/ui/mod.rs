@@ -1,0 +1,15 @@
+//! The design system shared by every site: one document shell, one header and footer,
+//! one theme switch and one 404 page. Colours, type and components live in
+//! `style/tailwind.css`; the views here only use its tokens and component classes.
+
+mod document;
+mod icons;
+mod layout;
+mod not_found;
+pub mod theme;
+
+pub use document::{Document, SITE_NAME};
+pub use icons::{Icon, IconKind};
+pub use layout::{NavLink, SiteFooter, SiteHeader};
+pub use not_found::NotFound;
+pub use theme::ThemeToggle;

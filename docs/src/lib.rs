@@ -1,0 +1,56 @@
+//! The documentation site on the docs host.
+
+mod content;
+mod pages;
+
+use app::site::{Site, use_site_urls};
+use app::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use content::{RenderedDoc, doc_page};
+
+/// The server-rendered document for the docs host.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <Document options site=Site::Docs>
+            <DocsApp />
+        </Document>
+    }
+}
+
+/// The docs site's root component, hydrated in the browser.
+#[component]
+pub fn DocsApp() -> impl IntoView {
+    provide_meta_context();
+    let urls = use_site_urls();
+    let links = vec![
+        NavLink::new("Getting started", "/getting-started"),
+        NavLink::new("Configuration", "/configuration"),
+        NavLink::new("Operations", "/operations"),
+        NavLink::new("Home", urls.url(Site::Landing, "/")),
+    ];
+    let app_url = urls.url(Site::Beta, "/");
+    view! {
+        <Title formatter=|title: String| format!("{title} · LuckyPlans Docs") />
+        <Router>
+            <SiteHeader site=Site::Docs links>
+                <a class="btn btn-secondary btn-sm" href=app_url>
+                    "Open the app"
+                </a>
+            </SiteHeader>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=pages::DocRoute ssr=SsrMode::Async />
+                    <Route path=path!("/:slug") view=pages::DocRoute ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}

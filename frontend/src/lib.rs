@@ -1,0 +1,39 @@
+//! WebAssembly entry points: cargo-leptos builds this crate once per site, with that
+//! site's feature, and the page's hydration script calls `hydrate`.
+
+#[cfg(any(feature = "beta", feature = "landing", feature = "docs"))]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    entry::hydrate();
+}
+
+#[cfg(feature = "beta")]
+mod entry {
+    /// The beta build serves two hosts; the server marks which one rendered the page.
+    pub fn hydrate() {
+        let site = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.document_element())
+            .and_then(|root| root.get_attribute("data-site"));
+        if site.as_deref() == Some("admin") {
+            leptos::mount::hydrate_body(app::admin::AdminApp);
+        } else {
+            leptos::mount::hydrate_body(app::beta::App);
+        }
+    }
+}
+
+#[cfg(all(feature = "landing", not(feature = "beta")))]
+mod entry {
+    pub fn hydrate() {
+        leptos::mount::hydrate_body(landing::LandingApp);
+    }
+}
+
+#[cfg(all(feature = "docs", not(any(feature = "beta", feature = "landing"))))]
+mod entry {
+    pub fn hydrate() {
+        leptos::mount::hydrate_body(docs::DocsApp);
+    }
+}

@@ -1,0 +1,492 @@
+//! The server's one typed configuration, loaded once at start.
+//!
+//! Sources, later ones winning: built-in defaults, the optional `luckyplans.toml`, the
+//! environment (`LP_*`, plus `DATABASE_URL` and `REDIS_URL`), then command-line flags.
+//! Every problem is reported as one line naming the setting.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use app::auth::SessionSettings;
+use app::site::SiteUrls;
+use app::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Development (the default) or production behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Human-readable or JSON log lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The scheme visitors use to reach the sites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+impl Scheme {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "http",
+            Self::Https => "https",
+        }
+    }
+}
+
+/// The validated configuration the server runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub environment: Environment,
+    pub addr: SocketAddr,
+    pub base_domain: String,
+    pub data_dir: PathBuf,
+    /// Folder holding one built site per subfolder (`landing`, `docs`, `beta`).
+    pub site_root: PathBuf,
+    pub log_format: LogFormat,
+    /// A `tracing` filter such as `info,sqlx=warn`.
+    pub log_filter: String,
+    pub public_scheme: Scheme,
+    pub public_port: PublicPort,
+    pub database: DatabaseConfig,
+    /// Redis for sessions; `None` keeps sessions in the database.
+    pub redis_url: Option<SecretString>,
+    pub objects: ObjectStoreConfig,
+    pub shutdown_timeout: Duration,
+    pub session_idle_timeout: Duration,
+}
+
+/// The port written into public URLs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublicPort {
+    /// The scheme's default port (production behind a proxy).
+    SchemeDefault,
+    /// The port the server listens on (development).
+    Listening,
+    Fixed(u16),
+}
+
+/// Values given on the command line; they override every other source.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Settings as read from file and environment, before validation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    env: Option<Environment>,
+    addr: Option<SocketAddr>,
+    base_domain: Option<String>,
+    data_dir: Option<PathBuf>,
+    site_root: Option<PathBuf>,
+    log_format: Option<LogFormat>,
+    log: Option<String>,
+    public_scheme: Option<Scheme>,
+    public_port: Option<u16>,
+    database_url: Option<SecretString>,
+    redis_url: Option<SecretString>,
+    s3_endpoint: Option<String>,
+    s3_region: Option<String>,
+    s3_bucket: Option<String>,
+    s3_access_key_id: Option<String>,
+    s3_secret_access_key: Option<SecretString>,
+    s3_path_style: Option<bool>,
+    shutdown_timeout_secs: Option<u64>,
+    session_idle_timeout_secs: Option<u64>,
+}
+
+/// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
+const ENV_KEYS: [&str; 19] = [
+    "env",
+    "addr",
+    "base_domain",
+    "data_dir",
+    "site_root",
+    "log_format",
+    "log",
+    "public_scheme",
+    "public_port",
+    "database_url",
+    "redis_url",
+    "s3_endpoint",
+    "s3_region",
+    "s3_bucket",
+    "s3_access_key_id",
+    "s3_secret_access_key",
+    "s3_path_style",
+    "shutdown_timeout_secs",
+    "session_idle_timeout_secs",
+];
+
+/// The default configuration file, read when present.
+pub const DEFAULT_CONFIG_FILE: &str = "luckyplans.toml";
+
+/// Why the configuration cannot be used: one setting and what is wrong with it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub setting: String,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(setting: &str, problem: impl Into<String>) -> Self {
+        Self {
+            setting: setting.to_owned(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration: {}: {}", self.setting, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Loads the configuration from `file` (optional unless `file_required`), the process
+    /// environment and `overrides`.
+    pub fn load(
+        file: &Path,
+        file_required: bool,
+        overrides: &Overrides,
+    ) -> Result<Self, ConfigError> {
+        if file_required && !file.is_file() {
+            return Err(ConfigError::new(
+                "--config",
+                format!("{} does not exist", file.display()),
+            ));
+        }
+        let figment = Figment::new()
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&["database_url", "redis_url"]))
+            .merge(Env::prefixed("LP_").only(&ENV_KEYS));
+        let settings: Settings = figment.extract().map_err(|err| figment_error(&err))?;
+        Self::from_settings(settings, overrides)
+    }
+
+    fn from_settings(settings: Settings, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let environment = settings.env.unwrap_or(Environment::Development);
+        let production = environment == Environment::Production;
+        let addr = overrides
+            .addr
+            .or(settings.addr)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let base_domain = parse_base_domain(settings.base_domain.as_deref().unwrap_or("localhost"))?;
+        let data_dir = overrides
+            .data_dir
+            .clone()
+            .or_else(|| settings.data_dir.clone())
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let public_scheme = settings.public_scheme.unwrap_or(if production {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        });
+        let public_port = match settings.public_port {
+            Some(0) => {
+                return Err(ConfigError::new("LP_PUBLIC_PORT", "must be between 1 and 65535"));
+            }
+            Some(port) => PublicPort::Fixed(port),
+            None if production => PublicPort::SchemeDefault,
+            None => PublicPort::Listening,
+        };
+        let objects = parse_objects(&settings, &data_dir)?;
+        let database = parse_database(settings.database_url, &data_dir)?;
+        let redis_url = match settings.redis_url {
+            Some(url) if url.expose_secret().trim().is_empty() => None,
+            Some(url) => {
+                let scheme = url.expose_secret().split("://").next().unwrap_or_default();
+                if !matches!(scheme, "redis" | "rediss") {
+                    return Err(ConfigError::new(
+                        "REDIS_URL",
+                        "must start with redis:// or rediss://",
+                    ));
+                }
+                Some(url)
+            }
+            None => None,
+        };
+        Ok(Self {
+            environment,
+            addr,
+            base_domain,
+            site_root: settings.site_root.unwrap_or_else(|| PathBuf::from("target/site")),
+            data_dir,
+            log_format: settings.log_format.unwrap_or(if production {
+                LogFormat::Json
+            } else {
+                LogFormat::Pretty
+            }),
+            log_filter: settings
+                .log
+                .unwrap_or_else(|| "info,sqlx=warn,fred=warn,aws_config=warn".to_owned()),
+            public_scheme,
+            public_port,
+            database,
+            redis_url,
+            objects,
+            shutdown_timeout: Duration::from_secs(settings.shutdown_timeout_secs.unwrap_or(30)),
+            session_idle_timeout: Duration::from_secs(
+                settings.session_idle_timeout_secs.unwrap_or(2 * 60 * 60),
+            ),
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Public URLs of the sites, given the port the server is actually listening on.
+    pub fn site_urls(&self, listening_port: u16) -> SiteUrls {
+        let port = match self.public_port {
+            PublicPort::SchemeDefault => None,
+            PublicPort::Listening => Some(listening_port),
+            PublicPort::Fixed(port) => Some(port),
+        };
+        SiteUrls::new(self.public_scheme.as_str(), &self.base_domain, port)
+    }
+
+    /// Cookie settings for the session layer.
+    pub fn session_settings(&self, urls: &SiteUrls) -> SessionSettings {
+        let production = self.is_production();
+        SessionSettings {
+            secure: production,
+            cookie_domain: production
+                .then(|| urls.cookie_domain().map(str::to_owned))
+                .flatten(),
+            idle_timeout: self.session_idle_timeout,
+        }
+    }
+
+    /// Whether responses carry `Strict-Transport-Security`.
+    pub fn hsts(&self) -> bool {
+        self.is_production() && self.public_scheme == Scheme::Https
+    }
+}
+
+fn figment_error(err: &figment::Error) -> ConfigError {
+    let setting = match (&err.metadata, err.path.is_empty()) {
+        (Some(meta), false) => {
+            let key = meta.interpolate(&err.profile.clone().unwrap_or_default(), &err.path);
+            match &meta.source {
+                Some(figment::Source::File(path)) => format!("{key} in {}", path.display()),
+                _ => key,
+            }
+        }
+        (Some(meta), true) => meta.name.to_string(),
+        (None, _) => err.path.join("."),
+    };
+    let problem = match &err.kind {
+        figment::error::Kind::UnknownField(field, _) => format!("unknown setting `{field}`"),
+        kind => kind.to_string(),
+    };
+    ConfigError::new(if setting.is_empty() { "configuration" } else { &setting }, problem)
+}
+
+fn parse_base_domain(raw: &str) -> Result<String, ConfigError> {
+    let domain = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let valid_label = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    if domain.is_empty() || domain.len() > 253 || !domain.split('.').all(valid_label) {
+        return Err(ConfigError::new(
+            "LP_BASE_DOMAIN",
+            format!("{raw:?} is not a domain name (expected e.g. luckyplans.xyz, without scheme or port)"),
+        ));
+    }
+    Ok(domain)
+}
+
+fn parse_database(url: Option<SecretString>, data_dir: &Path) -> Result<DatabaseConfig, ConfigError> {
+    let Some(url) = url.filter(|url| !url.expose_secret().trim().is_empty()) else {
+        return Ok(DatabaseConfig::Sqlite {
+            path: data_dir.join("luckyplans.db"),
+        });
+    };
+    let raw = url.expose_secret();
+    if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+        return Ok(DatabaseConfig::Postgres { url });
+    }
+    if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+        let path = path.split('?').next().unwrap_or_default();
+        if path.is_empty() {
+            return Err(ConfigError::new("DATABASE_URL", "sqlite: needs a file path"));
+        }
+        return Ok(DatabaseConfig::Sqlite {
+            path: PathBuf::from(path),
+        });
+    }
+    Err(ConfigError::new(
+        "DATABASE_URL",
+        "must start with postgres://, postgresql:// or sqlite:",
+    ))
+}
+
+fn parse_objects(settings: &Settings, data_dir: &Path) -> Result<ObjectStoreConfig, ConfigError> {
+    let any_s3 = settings.s3_endpoint.is_some()
+        || settings.s3_bucket.is_some()
+        || settings.s3_access_key_id.is_some()
+        || settings.s3_secret_access_key.is_some();
+    if !any_s3 {
+        return Ok(ObjectStoreConfig::Local {
+            root: data_dir.join("objects"),
+        });
+    }
+    let required = |value: &Option<String>, setting: &str| {
+        value
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .ok_or_else(|| ConfigError::new(setting, "is required when S3 storage is configured"))
+    };
+    let bucket = required(&settings.s3_bucket, "LP_S3_BUCKET")?;
+    let access_key_id = required(&settings.s3_access_key_id, "LP_S3_ACCESS_KEY_ID")?;
+    let secret_access_key = settings
+        .s3_secret_access_key
+        .clone()
+        .filter(|v| !v.expose_secret().is_empty())
+        .ok_or_else(|| {
+            ConfigError::new("LP_S3_SECRET_ACCESS_KEY", "is required when S3 storage is configured")
+        })?;
+    let endpoint = match &settings.s3_endpoint {
+        Some(endpoint) => {
+            let parsed = url::Url::parse(endpoint).map_err(|err| {
+                ConfigError::new("LP_S3_ENDPOINT", format!("{endpoint:?} is not a URL: {err}"))
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") || !parsed.username().is_empty() {
+                return Err(ConfigError::new(
+                    "LP_S3_ENDPOINT",
+                    "must be an http:// or https:// URL without credentials",
+                ));
+            }
+            Some(endpoint.trim_end_matches('/').to_owned())
+        }
+        None => None,
+    };
+    Ok(ObjectStoreConfig::S3(S3Config {
+        path_style: settings.s3_path_style.unwrap_or(endpoint.is_some()),
+        endpoint,
+        region: settings.s3_region.clone().unwrap_or_else(|| "us-east-1".to_owned()),
+        bucket,
+        access_key_id,
+        secret_access_key,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(settings: Settings) -> Result<Config, ConfigError> {
+        Config::from_settings(settings, &Overrides::default())
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_and_a_local_folder_in_development() {
+        let config = from(Settings::default()).expect("defaults are valid");
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.addr, SocketAddr::from(([127, 0, 0, 1], 3000)));
+        assert_eq!(config.base_domain, "localhost");
+        assert!(matches!(config.database, DatabaseConfig::Sqlite { ref path } if path == Path::new("data/luckyplans.db")));
+        assert!(matches!(config.objects, ObjectStoreConfig::Local { ref root } if root == Path::new("data/objects")));
+        assert_eq!(config.log_format, LogFormat::Pretty);
+        assert!(!config.hsts());
+        assert_eq!(
+            config.site_urls(3000).origin(app::site::Site::Docs),
+            "http://docs.localhost:3000"
+        );
+    }
+
+    #[test]
+    fn production_switches_on_https_json_logs_and_hsts() {
+        let config = from(Settings {
+            env: Some(Environment::Production),
+            base_domain: Some("LuckyPlans.xyz".into()),
+            ..Settings::default()
+        })
+        .expect("valid");
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(config.hsts());
+        let urls = config.site_urls(3000);
+        assert_eq!(urls.origin(app::site::Site::Beta), "https://beta.luckyplans.xyz");
+        let session = config.session_settings(&urls);
+        assert!(session.secure);
+        assert_eq!(session.cookie_domain.as_deref(), Some("luckyplans.xyz"));
+    }
+
+    #[test]
+    fn a_bad_base_domain_names_the_setting() {
+        for bad in ["https://luckyplans.xyz", "luckyplans.xyz:443", "", "a..b", "-x.com"] {
+            let err = from(Settings {
+                base_domain: Some(bad.into()),
+                ..Settings::default()
+            })
+            .expect_err(bad);
+            assert_eq!(err.setting, "LP_BASE_DOMAIN", "{bad}");
+        }
+    }
+
+    #[test]
+    fn database_urls_pick_the_backend() {
+        let pg = parse_database(Some("postgres://u:p@h/db".into()), Path::new("d")).expect("pg");
+        assert!(matches!(pg, DatabaseConfig::Postgres { .. }));
+        let lite = parse_database(Some("sqlite://x/y.db?mode=rwc".into()), Path::new("d")).expect("sqlite");
+        assert!(matches!(lite, DatabaseConfig::Sqlite { ref path } if path == Path::new("x/y.db")));
+        let err = parse_database(Some("mysql://u:p@h/db".into()), Path::new("d")).expect_err("mysql");
+        assert_eq!(err.setting, "DATABASE_URL");
+        assert!(!err.to_string().contains("u:p"), "secret leaked: {err}");
+    }
+
+    #[test]
+    fn partial_s3_settings_name_the_missing_one() {
+        let err = from(Settings {
+            s3_endpoint: Some("http://127.0.0.1:9000".into()),
+            s3_bucket: Some("b".into()),
+            ..Settings::default()
+        })
+        .expect_err("incomplete");
+        assert_eq!(err.setting, "LP_S3_ACCESS_KEY_ID");
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let config = from(Settings {
+            database_url: Some("postgres://lp:hunter2@db/lp".into()),
+            redis_url: Some("redis://:topsecret@cache:6379".into()),
+            s3_bucket: Some("b".into()),
+            s3_access_key_id: Some("ak".into()),
+            s3_secret_access_key: Some("verysecretkey".into()),
+            ..Settings::default()
+        })
+        .expect("valid");
+        let debug = format!("{config:?}");
+        for secret in ["hunter2", "topsecret", "verysecretkey"] {
+            assert!(!debug.contains(secret), "{secret} leaked in {debug}");
+        }
+    }
+}

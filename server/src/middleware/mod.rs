@@ -1,0 +1,4 @@
+//! Layers applied to every response.
+
+pub mod request_id;
+pub mod security_headers;

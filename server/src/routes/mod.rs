@@ -1,0 +1,6 @@
+//! The HTTP surface: probes, the edge API and the four sites, chosen by host.
+
+pub mod edge;
+pub mod health;
+pub mod sites;
+mod static_files;

@@ -1,0 +1,171 @@
+//! The four Leptos sites, each its own router, picked by the request's `Host`.
+//!
+//! Every router registers every server function of the binary (that is how Leptos
+//! works), so merging them would clash; dispatching by host keeps them apart. Server
+//! functions therefore check who is calling themselves.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use app::site::Site;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceExt;
+
+use super::static_files::StaticAssets;
+use crate::middleware::security_headers::CspNonce;
+use crate::state::AppState;
+
+/// The name cargo-leptos gives the bundle of every site.
+const OUTPUT_NAME: &str = "luckyplans";
+
+/// One router per site.
+#[derive(Clone, Debug)]
+pub struct Sites {
+    base_domain: String,
+    landing: Router,
+    docs: Router,
+    beta: Router,
+    admin: Router,
+}
+
+impl Sites {
+    pub fn build(state: &AppState) -> Self {
+        let config = state.config();
+        // While `cargo leptos watch` runs, files change under the running server.
+        let watching = std::env::var_os("LEPTOS_WATCH").is_some();
+        let session = app::auth::session_layer(
+            state.sessions().clone(),
+            &config.session_settings(state.urls()),
+        );
+        let site = |name: &str| {
+            let root = config.site_root.join(name);
+            let assets = StaticAssets::new(&root, !watching);
+            (options(&root, &assets, config.addr, watching), assets)
+        };
+        let (landing_options, landing_assets) = site("landing");
+        let (docs_options, docs_assets) = site("docs");
+        let (beta_options, beta_assets) = site("beta");
+        Self {
+            base_domain: config.base_domain.clone(),
+            landing: site_router(
+                state,
+                landing_options,
+                landing_assets,
+                landing::LandingApp,
+                landing::shell,
+            )
+            .layer(session.clone()),
+            docs: site_router(state, docs_options, docs_assets, docs::DocsApp, docs::shell)
+                .layer(session.clone()),
+            beta: site_router(
+                state,
+                beta_options.clone(),
+                beta_assets.clone(),
+                app::beta::App,
+                app::beta::shell,
+            )
+            .layer(session.clone()),
+            // The admin section is part of the product build: same bundle, own root.
+            admin: site_router(
+                state,
+                beta_options,
+                beta_assets,
+                app::admin::AdminApp,
+                app::admin::shell,
+            )
+            .layer(session),
+        }
+    }
+
+    fn router(&self, site: Site) -> Router {
+        match site {
+            Site::Landing => self.landing.clone(),
+            Site::Docs => self.docs.clone(),
+            Site::Beta => self.beta.clone(),
+            Site::Admin => self.admin.clone(),
+        }
+    }
+}
+
+fn options(root: &Path, assets: &StaticAssets, addr: std::net::SocketAddr, watching: bool) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(root.to_string_lossy().into_owned())
+        .site_pkg_dir(assets.pkg_dir())
+        .site_addr(addr)
+        .env(if watching { Env::DEV } else { Env::PROD })
+        .build()
+}
+
+/// Hands the request to the router of the site its host names.
+pub async fn dispatch(State(sites): State<Arc<Sites>>, request: Request) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .or_else(|| request.uri().host())
+        .unwrap_or_default();
+    let site = Site::from_host(host, &sites.base_domain);
+    tracing::Span::current().record("site", site.key());
+    match sites.router(site).oneshot(request).await {
+        Ok(response) => response,
+        Err(infallible) => match infallible {},
+    }
+}
+
+/// What every render and server function of a site gets in context.
+fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let urls = state.urls().clone();
+    move || {
+        provide_context(urls.clone());
+        let nonce = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        if let Some(CspNonce(nonce)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
+    }
+}
+
+fn site_router<A, AV, SV>(
+    state: &AppState,
+    options: LeptosOptions,
+    assets: StaticAssets,
+    app: A,
+    shell: fn(LeptosOptions) -> SV,
+) -> Router
+where
+    A: Fn() -> AV + Clone + Send + Sync + 'static,
+    AV: IntoView + 'static,
+    SV: IntoView + 'static,
+{
+    let routes = generate_route_list(app);
+    let context = request_context(state);
+    let render = {
+        let options = options.clone();
+        move || shell(options.clone())
+    };
+    let not_found_page = leptos_axum::render_app_to_stream_with_context(context.clone(), render.clone());
+    let fallback = move |request: Request<Body>| {
+        let assets = assets.clone();
+        let not_found_page = not_found_page.clone();
+        async move {
+            let (parts, body) = request.into_parts();
+            let probe = Request::from_parts(parts.clone(), Body::empty());
+            match assets.serve(probe).await {
+                Some(response) => response,
+                None => not_found_page(Request::from_parts(parts, body)).await.into_response(),
+            }
+        }
+    };
+    Router::new()
+        .leptos_routes_with_context(&options, routes, context, render)
+        .fallback(fallback)
+        .with_state(options)
+}

@@ -1,0 +1,190 @@
+//! Building the application from its configuration, and running it until shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::auth::session_store::SessionBackend;
+use app::storage::{Database, ObjectStorage, StorageError};
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::config::Config;
+use crate::middleware::request_id::{REQUEST_ID, request_span};
+use crate::middleware::security_headers::{SecurityPolicy, security_headers};
+use crate::routes::{edge, health, sites};
+use crate::state::AppState;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Storage(#[from] StorageError),
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A built server, bound to its port, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds the port, connects every backend (failing with a clear error if one is
+    /// unreachable), runs migrations and assembles the routes.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+
+        let database = Database::connect(&config.database).await?;
+        database.migrate().await?;
+        let instance_id = database.instance_id().await?;
+        let sessions = match &config.redis_url {
+            Some(url) => SessionBackend::redis(url).await?,
+            None => SessionBackend::sql(&database).await?,
+        };
+        let objects = ObjectStorage::connect(&config.objects).await?;
+        tracing::info!(
+            instance_id,
+            database = database.backend(),
+            schema_version = database.schema_version().await.unwrap_or_default(),
+            session_store = sessions.backend(),
+            object_store = objects.backend(),
+            "storage ready"
+        );
+
+        let urls = config.site_urls(local_addr.port());
+        let state = AppState::new(config, urls, database, sessions, objects, instance_id);
+        let router = router(&state);
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| self.state.config().addr)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, gives in-flight requests
+    /// up to the configured timeout, and closes the pools.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
+        let Self {
+            listener,
+            router,
+            state,
+        } = self;
+        let cleanup = state.sessions().spawn_expired_session_cleanup();
+        let grace = state.config().shutdown_timeout;
+        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown.await;
+            tracing::info!(grace_secs = grace.as_secs(), "shutting down: no new connections");
+            // Nobody listening only means the server already stopped.
+            let _ = stopping_tx.send(true);
+        };
+        let server = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal);
+        let deadline = async move {
+            if stopping_rx.wait_for(|stopping| *stopping).await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        let result = tokio::select! {
+            result = server => result.map_err(StartupError::Serve),
+            () = deadline => {
+                tracing::warn!("in-flight requests did not finish within {} s; closing them", grace.as_secs());
+                Ok(())
+            }
+        };
+        if let Some(task) = cleanup {
+            task.abort();
+        }
+        state.close().await;
+        tracing::info!("shutdown complete");
+        result
+    }
+}
+
+/// Requests taking longer than this are answered 408 (uploads get their own limits).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn router(state: &AppState) -> Router {
+    let live_reload = std::env::var_os("LEPTOS_WATCH").map(|_| 3001);
+    let policy = Arc::new(SecurityPolicy::new(state.config().hsts(), live_reload));
+    let sites = Arc::new(sites::Sites::build(state));
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .nest("/edge/v1", edge::router())
+        .with_state(state.clone())
+        .fallback(sites::dispatch)
+        .with_state(sites)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_span)
+                        .on_request(())
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+                .layer(CatchPanicLayer::custom(|_| internal_error()))
+                .layer(from_fn_with_state(policy, security_headers))
+                .layer(CompressionLayer::new())
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
+        )
+}
+
+/// What a panicking handler answers: nothing about the panic itself.
+fn internal_error() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(edge::ApiError::new("internal", "the server failed to handle this request")),
+    )
+        .into_response()
+}

@@ -1,0 +1,84 @@
+//! What every request handler may need: configuration and the storage backends.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use app::auth::session_store::SessionBackend;
+use app::site::SiteUrls;
+use app::storage::{Database, ObjectStorage};
+
+use crate::config::Config;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    urls: SiteUrls,
+    database: Database,
+    sessions: SessionBackend,
+    objects: ObjectStorage,
+    instance_id: String,
+    started_at: Instant,
+}
+
+impl AppState {
+    pub fn new(
+        config: Config,
+        urls: SiteUrls,
+        database: Database,
+        sessions: SessionBackend,
+        objects: ObjectStorage,
+        instance_id: String,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                urls,
+                database,
+                sessions,
+                objects,
+                instance_id,
+                started_at: Instant::now(),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn urls(&self) -> &SiteUrls {
+        &self.inner.urls
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.inner.database
+    }
+
+    pub fn sessions(&self) -> &SessionBackend {
+        &self.inner.sessions
+    }
+
+    pub fn objects(&self) -> &ObjectStorage {
+        &self.inner.objects
+    }
+
+    pub fn instance_id(&self) -> &str {
+        &self.inner.instance_id
+    }
+
+    pub fn uptime_secs(&self) -> u64 {
+        self.inner.started_at.elapsed().as_secs()
+    }
+
+    /// Closes connection pools at shutdown.
+    pub async fn close(&self) {
+        self.inner.sessions.close().await;
+        self.inner.database.close().await;
+    }
+}
