@@ -287,16 +287,14 @@ impl Config {
 }
 
 fn figment_error(err: &figment::Error) -> ConfigError {
-    let setting = match (&err.metadata, err.path.is_empty()) {
-        (Some(meta), false) => {
-            let key = meta.interpolate(&err.profile.clone().unwrap_or_default(), &err.path);
-            match &meta.source {
-                Some(figment::Source::File(path)) => format!("{key} in {}", path.display()),
-                _ => key,
-            }
-        }
-        (Some(meta), true) => meta.name.to_string(),
-        (None, _) => err.path.join("."),
+    let key = err.path.join("_");
+    let setting = match err.metadata.as_ref() {
+        Some(meta) => match &meta.source {
+            Some(figment::Source::File(path)) => format!("{} in {}", err.path.join("."), path.display()),
+            _ if meta.name.contains("LP_") => format!("LP_{}", key.to_ascii_uppercase()),
+            _ => key.to_ascii_uppercase(),
+        },
+        None => key,
     };
     let problem = match &err.kind {
         figment::error::Kind::UnknownField(field, _) => format!("unknown setting `{field}`"),

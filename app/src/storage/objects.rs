@@ -133,8 +133,13 @@ fn object_error(dependency: &'static str, err: &object_store::Error) -> StorageE
         Error::PermissionDenied { .. } | Error::Unauthenticated { .. } => {
             StorageError::failed(dependency, "access denied: check the credentials")
         }
-        // The generic variant wraps client errors whose text is the most useful reason,
-        // e.g. "error sending request" for an unreachable endpoint.
+        // Local errors name file paths; only the operating system's reason is kept.
+        other if dependency == LOCAL => {
+            let text = other.to_string();
+            let reason = text.rsplit(": ").next().unwrap_or("I/O error");
+            StorageError::unreachable(dependency, &format!("cannot write to the objects folder: {reason}"))
+        }
+        // Client errors: the text is the most useful reason, e.g. "error sending request".
         Error::Generic { source, .. } => StorageError::unreachable(dependency, &source.to_string()),
         other => StorageError::failed(dependency, &other.to_string()),
     }

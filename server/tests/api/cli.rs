@@ -1,0 +1,125 @@
+//! The binary itself: configuration errors, and a clean stop on SIGTERM.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn luckyplans() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_luckyplans"));
+    let data = tempfile::tempdir().expect("temp dir").keep();
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LP_DATA_DIR", data)
+        .env("LP_LOG", "info")
+        .current_dir(std::env::temp_dir());
+    command
+}
+
+fn run_to_end(command: &mut Command) -> (Option<i32>, String) {
+    let output = command.output().expect("run luckyplans");
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn an_invalid_setting_stops_the_process_with_one_line_naming_it() {
+    for (name, value, expected) in [
+        ("LP_ADDR", "not-an-address", "LP_ADDR"),
+        ("LP_BASE_DOMAIN", "https://x.y", "LP_BASE_DOMAIN"),
+        ("LP_ENV", "staging", "LP_ENV"),
+        ("LP_LOG_FORMAT", "xml", "LP_LOG_FORMAT"),
+        ("DATABASE_URL", "mysql://root:hunter2@db/x", "DATABASE_URL"),
+        ("LP_S3_BUCKET", "b", "LP_S3_ACCESS_KEY_ID"),
+    ] {
+        let (code, stderr) = run_to_end(luckyplans().env(name, value));
+        assert_eq!(code, Some(2), "{name}={value}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{name}: one line, got {stderr}");
+        assert!(lines[0].contains(expected), "{name}: {stderr}");
+        assert!(!stderr.contains("hunter2"), "{name}: secret leaked: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error_at_start_without_the_password() {
+    let (code, stderr) = run_to_end(
+        luckyplans()
+            .env("LP_ADDR", "127.0.0.1:0")
+            .env("DATABASE_URL", "postgres://lp:hunter2@127.0.0.1:1/lp"),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("database (postgres) is unreachable"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn unreachable_redis_and_s3_are_clear_errors_at_start() {
+    let (code, stderr) = run_to_end(
+        luckyplans()
+            .env("LP_ADDR", "127.0.0.1:0")
+            .env("REDIS_URL", "redis://:hunter2@127.0.0.1:1"),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("session store (redis) is unreachable"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+
+    let (code, stderr) = run_to_end(
+        luckyplans()
+            .env("LP_ADDR", "127.0.0.1:0")
+            .env("LP_S3_ENDPOINT", "http://127.0.0.1:1")
+            .env("LP_S3_BUCKET", "b")
+            .env("LP_S3_ACCESS_KEY_ID", "ak")
+            .env("LP_S3_SECRET_ACCESS_KEY", "hunter2"),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("object store (s3) is unreachable"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        listener.local_addr().expect("addr").port()
+    };
+    let mut child = luckyplans()
+        .arg("serve")
+        .arg("--addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .env("LP_LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let started = Instant::now();
+    let mut up = false;
+    while started.elapsed() < Duration::from_secs(30) {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(up, "the server did not start listening");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let stopping = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(stopping.elapsed() < Duration::from_secs(10), "no exit within 10 s of SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let output = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(status.success(), "{status}: {stderr}");
+    let last: serde_json::Value = serde_json::from_str(stderr.lines().last().expect("a log line"))
+        .expect("JSON log lines");
+    assert_eq!(last["message"], "shutdown complete", "{stderr}");
+    assert!(stderr.contains("\"request_id\"") || stderr.contains("listening"), "{stderr}");
+}

@@ -1,0 +1,17 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn unknown_edge_endpoints_answer_typed_json_on_every_host() {
+    let app = spawn_app().await;
+    for host in ["localhost", "docs.localhost", "beta.localhost", "admin.localhost", "api.localhost"] {
+        let response = app.get(host, "/edge/v1/nope").send().await.expect("edge");
+        assert_eq!(response.status(), 404, "{host}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{host}"
+        );
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "not_found", "{host}");
+    }
+}

@@ -1,0 +1,386 @@
+//! The test harness: a fresh server with fresh storage per test.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use app::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
+use secrecy::SecretString;
+use server::config::{Environment, LogFormat, PublicPort, Scheme};
+use server::{Application, Config};
+use tempfile::TempDir;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+pub const S3_ACCESS_KEY: &str = "lp-test-access";
+pub const S3_SECRET_KEY: &str = "lp-test-secret-key";
+pub const S3_BUCKET: &str = "lp-test";
+/// A file next to the site folders that no URL may reach.
+pub const SECRET_FILE_CONTENT: &str = "outside-the-site-root";
+
+/// Which backends this test run uses.
+pub struct Backends {
+    pub postgres_admin_url: Option<String>,
+    pub redis_url: Option<String>,
+    pub s3: bool,
+}
+
+impl Backends {
+    pub fn from_env() -> Self {
+        let non_empty = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            postgres_admin_url: non_empty("LP_TEST_DATABASE_URL"),
+            redis_url: non_empty("LP_TEST_REDIS_URL"),
+            s3: non_empty("LP_TEST_S3").is_some_and(|v| v != "0"),
+        }
+    }
+}
+
+/// A running server and everything it owns.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub app_state: server::state::AppState,
+    pub dir: TempDir,
+    server: JoinHandle<()>,
+    /// Held so the database is dropped when the test ends.
+    _postgres: Option<TestPostgres>,
+    pub database_proxy: Option<TcpProxy>,
+    pub redis_proxy: Option<TcpProxy>,
+    pub s3: Option<S3Server>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Options a test may change before the server starts.
+pub struct Setup {
+    pub environment: Environment,
+    pub base_domain: String,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Development,
+            base_domain: "localhost".to_owned(),
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Setup::default()).await
+}
+
+pub async fn spawn_app_with(setup: Setup) -> TestApp {
+    let backends = Backends::from_env();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site_root = write_site_fixture(dir.path());
+
+    let (database, postgres, database_proxy) = match &backends.postgres_admin_url {
+        Some(admin_url) => {
+            let pg = TestPostgres::create(admin_url).await;
+            let proxy = TcpProxy::start(pg.server_addr()).await;
+            let url = pg.url_via(proxy.addr);
+            (
+                DatabaseConfig::Postgres {
+                    url: SecretString::from(url),
+                },
+                Some(pg),
+                Some(proxy),
+            )
+        }
+        None => (
+            DatabaseConfig::Sqlite {
+                path: dir.path().join("data/luckyplans.db"),
+            },
+            None,
+            None,
+        ),
+    };
+    let (redis_url, redis_proxy) = match &backends.redis_url {
+        Some(url) => {
+            let target = url::Url::parse(url).expect("LP_TEST_REDIS_URL is a URL");
+            let host = target.host_str().expect("redis host");
+            let port = target.port().unwrap_or(6379);
+            let addr = tokio::net::lookup_host((host, port))
+                .await
+                .expect("resolve redis")
+                .next()
+                .expect("redis address");
+            let proxy = TcpProxy::start(addr).await;
+            let mut via = target.clone();
+            via.set_host(Some("127.0.0.1")).expect("host");
+            via.set_port(Some(proxy.addr.port())).expect("port");
+            (Some(SecretString::from(via.to_string())), Some(proxy))
+        }
+        None => (None, None),
+    };
+    let (objects, s3) = if backends.s3 {
+        let server = S3Server::start(&dir.path().join("s3")).await;
+        (
+            ObjectStoreConfig::S3(S3Config {
+                endpoint: Some(format!("http://{}", server.addr)),
+                region: "us-east-1".to_owned(),
+                bucket: S3_BUCKET.to_owned(),
+                access_key_id: S3_ACCESS_KEY.to_owned(),
+                secret_access_key: SecretString::from(S3_SECRET_KEY),
+                path_style: true,
+            }),
+            Some(server),
+        )
+    } else {
+        (
+            ObjectStoreConfig::Local {
+                root: dir.path().join("data/objects"),
+            },
+            None,
+        )
+    };
+
+    let production = setup.environment == Environment::Production;
+    let config = Config {
+        environment: setup.environment,
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        base_domain: setup.base_domain,
+        data_dir: dir.path().join("data"),
+        site_root,
+        log_format: LogFormat::Pretty,
+        log_filter: "warn".to_owned(),
+        public_scheme: if production { Scheme::Https } else { Scheme::Http },
+        public_port: if production {
+            PublicPort::SchemeDefault
+        } else {
+            PublicPort::Listening
+        },
+        database,
+        redis_url,
+        objects,
+        shutdown_timeout: Duration::from_secs(5),
+        session_idle_timeout: Duration::from_secs(7200),
+    };
+    let app = Application::build(config).await.expect("the server starts");
+    let addr = app.local_addr();
+    let app_state = app.state().clone();
+    let server = tokio::spawn(async move {
+        app.run_until(std::future::pending()).await.expect("server runs");
+    });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        addr,
+        client,
+        app_state,
+        dir,
+        server,
+        _postgres: postgres,
+        database_proxy,
+        redis_proxy,
+        s3,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A GET for `path` with `Host: <host>` (the port is added like a browser would).
+    pub fn get(&self, host: &str, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .get(self.url(path))
+            .header("host", format!("{host}:{}", self.addr.port()))
+    }
+
+    pub async fn page(&self, host: &str, path: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+        let response = self.get(host, path).send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        (status, headers, response.text().await.expect("body"))
+    }
+
+    pub async fn ready(&self) -> (reqwest::StatusCode, serde_json::Value) {
+        let response = self.client.get(self.url("/ready")).send().await.expect("ready");
+        let status = response.status();
+        (status, response.json().await.expect("ready is JSON"))
+    }
+}
+
+/// Writes a small built site for each of the three bundles, and a secret next to them.
+fn write_site_fixture(root: &Path) -> PathBuf {
+    let site_root = root.join("site");
+    for site in ["landing", "docs", "beta"] {
+        let pkg = site_root.join(site).join("pkg");
+        std::fs::create_dir_all(&pkg).expect("pkg dir");
+        std::fs::write(pkg.join("luckyplans.js"), format!("export default function() {{}} // {site}\n").repeat(40))
+            .expect("js");
+        std::fs::write(pkg.join("luckyplans.wasm"), b"\0asm\x01\0\0\0").expect("wasm");
+        std::fs::write(pkg.join("luckyplans.css"), "body{color:red}\n".repeat(100)).expect("css");
+        std::fs::write(site_root.join(site).join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+            .expect("favicon");
+    }
+    std::fs::write(site_root.join("secret.txt"), SECRET_FILE_CONTENT).expect("secret");
+    std::fs::write(root.join("secret.txt"), SECRET_FILE_CONTENT).expect("secret");
+    site_root
+}
+
+/// A fresh PostgreSQL database, dropped when the test ends.
+pub struct TestPostgres {
+    admin_url: url::Url,
+    pub name: String,
+}
+
+impl TestPostgres {
+    async fn create(admin_url: &str) -> Self {
+        use sqlx::Connection;
+        let admin_url = url::Url::parse(admin_url).expect("LP_TEST_DATABASE_URL is a URL");
+        let name = format!("lp_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(admin_url.as_str())
+            .await
+            .expect("connect to the PostgreSQL admin database");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        conn.close().await.expect("close");
+        Self { admin_url, name }
+    }
+
+    fn server_addr(&self) -> SocketAddr {
+        let host = self.admin_url.host_str().unwrap_or("127.0.0.1");
+        let port = self.admin_url.port().unwrap_or(5432);
+        std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+            .expect("resolve postgres")
+            .next()
+            .expect("postgres address")
+    }
+
+    /// The URL of the test database, through `proxy` instead of the server itself.
+    fn url_via(&self, proxy: SocketAddr) -> String {
+        let mut url = self.admin_url.clone();
+        url.set_host(Some("127.0.0.1")).expect("host");
+        url.set_port(Some(proxy.port())).expect("port");
+        url.set_path(&self.name);
+        url.to_string()
+    }
+}
+
+impl Drop for TestPostgres {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.to_string();
+        let name = self.name.clone();
+        // Drop runs outside any runtime we could block on; a short-lived one does the job.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        });
+        let _ = dropped.join();
+    }
+}
+
+/// A TCP forwarder in front of a real backend; stopping it makes the backend unreachable
+/// for the server without touching the shared service.
+pub struct TcpProxy {
+    pub addr: SocketAddr,
+    task: JoinHandle<()>,
+    connections: std::sync::Arc<std::sync::Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl TcpProxy {
+    pub async fn start(target: SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy bind");
+        let addr = listener.local_addr().expect("proxy addr");
+        let connections = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let tracked = connections.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let connection = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tracked.lock().expect("lock").push(connection);
+            }
+        });
+        Self {
+            addr,
+            task,
+            connections,
+        }
+    }
+
+    /// Closes the listener and every open connection.
+    pub fn stop(&self) {
+        self.task.abort();
+        for connection in self.connections.lock().expect("lock").drain(..) {
+            connection.abort();
+        }
+    }
+}
+
+impl Drop for TcpProxy {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A real S3 server (s3s-fs) on a temporary folder.
+pub struct S3Server {
+    pub addr: SocketAddr,
+    proxy: TcpProxy,
+    _server: JoinHandle<()>,
+}
+
+impl S3Server {
+    async fn start(root: &Path) -> Self {
+        use hyper_util::rt::{TokioExecutor, TokioIo};
+        use hyper_util::server::conn::auto::Builder as ConnBuilder;
+        use s3s::auth::SimpleAuth;
+        use s3s::service::S3ServiceBuilder;
+
+        std::fs::create_dir_all(root.join(S3_BUCKET)).expect("bucket folder");
+        let fs = s3s_fs::FileSystem::new(root).expect("s3s-fs");
+        let mut builder = S3ServiceBuilder::new(fs);
+        builder.set_auth(SimpleAuth::from_single(S3_ACCESS_KEY, S3_SECRET_KEY));
+        let service = builder.build();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("s3 bind");
+        let server_addr = listener.local_addr().expect("s3 addr");
+        let server = tokio::spawn(async move {
+            let http = ConnBuilder::new(TokioExecutor::new());
+            while let Ok((socket, _)) = listener.accept().await {
+                let connection = http
+                    .serve_connection(TokioIo::new(socket), service.clone())
+                    .into_owned();
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+        });
+        // The server reaches S3 through a proxy so a test can cut it off.
+        let proxy = TcpProxy::start(server_addr).await;
+        Self {
+            addr: proxy.addr,
+            proxy,
+            _server: server,
+        }
+    }
+
+    pub fn stop(&self) {
+        self.proxy.stop();
+    }
+}

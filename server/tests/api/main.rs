@@ -1,0 +1,17 @@
+//! Integration tests: the real server on port 0, talked to over HTTP.
+//!
+//! Backends follow the environment, so the same tests run on the embedded defaults and
+//! on production backends:
+//! - `LP_TEST_DATABASE_URL=postgres://…`: a fresh PostgreSQL database per test;
+//! - `LP_TEST_REDIS_URL=redis://…`: sessions in Redis;
+//! - `LP_TEST_S3=1`: objects in a real S3 server (s3s-fs) started per test.
+
+mod helpers;
+
+mod cli;
+mod edge;
+mod health;
+mod hosts;
+mod security;
+mod static_files;
+mod storage;
