@@ -6,6 +6,13 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     entry::hydrate();
+    // Lets tests (and curious people) see that the page is interactive now.
+    if let Some(root) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.document_element())
+    {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
 }
 
 #[cfg(feature = "beta")]

@@ -1,0 +1,30 @@
+import { expect, type Page } from "@playwright/test";
+
+const port = process.env.LP_E2E_PORT;
+if (!port) throw new Error("LP_E2E_PORT names the port of the running server");
+
+export const SITES = [
+  { key: "landing", host: "localhost", heading: /Test trading strategies/ },
+  { key: "docs", host: "docs.localhost", heading: /Introduction/ },
+  { key: "beta", host: "beta.localhost", heading: /Your strategies, tested/ },
+  { key: "admin", host: "admin.localhost", heading: /Run this LuckyPlans instance/ },
+] as const;
+
+export function origin(host: string): string {
+  return `http://${host}:${port}`;
+}
+
+/** Collects console errors and uncaught exceptions for the page's lifetime. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Waits until the WebAssembly bundle has hydrated the page. */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+}
