@@ -168,7 +168,10 @@ mod tests {
     fn hosts_route_to_their_site_whatever_the_port_or_case() {
         let base = "luckyplans.xyz";
         assert_eq!(Site::from_host("luckyplans.xyz", base), Site::Landing);
-        assert_eq!(Site::from_host("docs.luckyplans.xyz:8443", base), Site::Docs);
+        assert_eq!(
+            Site::from_host("docs.luckyplans.xyz:8443", base),
+            Site::Docs
+        );
         assert_eq!(Site::from_host("BETA.LuckyPlans.xyz", base), Site::Beta);
         assert_eq!(Site::from_host("admin.luckyplans.xyz.", base), Site::Admin);
     }
@@ -178,7 +181,10 @@ mod tests {
         let base = "localhost";
         assert_eq!(Site::from_host("evil.example", base), Site::Landing);
         assert_eq!(Site::from_host("api.localhost:3000", base), Site::Landing);
-        assert_eq!(Site::from_host("docs.localhost.evil.example", base), Site::Landing);
+        assert_eq!(
+            Site::from_host("docs.localhost.evil.example", base),
+            Site::Landing
+        );
         assert_eq!(Site::from_host("xdocs.localhost", base), Site::Landing);
         assert_eq!(Site::from_host("a.docs.localhost", base), Site::Landing);
         assert_eq!(Site::from_host("[::1]:3000", base), Site::Landing);
@@ -189,7 +195,10 @@ mod tests {
     fn site_urls_round_trip_through_the_document_attribute() {
         let urls = SiteUrls::new("https", "luckyplans.xyz", None);
         assert_eq!(urls.origin(Site::Docs), "https://docs.luckyplans.xyz");
-        assert_eq!(urls.url(Site::Beta, "/login"), "https://beta.luckyplans.xyz/login");
+        assert_eq!(
+            urls.url(Site::Beta, "/login"),
+            "https://beta.luckyplans.xyz/login"
+        );
         assert_eq!(SiteUrls::from_attribute(&urls.to_attribute()), Some(urls));
         assert_eq!(SiteUrls::from_attribute("javascript:alert(1)"), None);
     }
@@ -200,7 +209,13 @@ mod tests {
             SiteUrls::new("https", "luckyplans.xyz", None).cookie_domain(),
             Some("luckyplans.xyz")
         );
-        assert_eq!(SiteUrls::new("http", "localhost", Some(3000)).cookie_domain(), None);
-        assert_eq!(SiteUrls::new("http", "127.0.0.1", Some(3000)).cookie_domain(), None);
+        assert_eq!(
+            SiteUrls::new("http", "localhost", Some(3000)).cookie_domain(),
+            None
+        );
+        assert_eq!(
+            SiteUrls::new("http", "127.0.0.1", Some(3000)).cookie_domain(),
+            None
+        );
     }
 }

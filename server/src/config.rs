@@ -158,7 +158,11 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid configuration: {}: {}", self.setting, self.problem)
+        write!(
+            f,
+            "invalid configuration: {}: {}",
+            self.setting, self.problem
+        )
     }
 }
 
@@ -193,7 +197,8 @@ impl Config {
             .addr
             .or(settings.addr)
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
-        let base_domain = parse_base_domain(settings.base_domain.as_deref().unwrap_or("localhost"))?;
+        let base_domain =
+            parse_base_domain(settings.base_domain.as_deref().unwrap_or("localhost"))?;
         let data_dir = overrides
             .data_dir
             .clone()
@@ -206,7 +211,10 @@ impl Config {
         });
         let public_port = match settings.public_port {
             Some(0) => {
-                return Err(ConfigError::new("LP_PUBLIC_PORT", "must be between 1 and 65535"));
+                return Err(ConfigError::new(
+                    "LP_PUBLIC_PORT",
+                    "must be between 1 and 65535",
+                ));
             }
             Some(port) => PublicPort::Fixed(port),
             None if production => PublicPort::SchemeDefault,
@@ -232,7 +240,9 @@ impl Config {
             environment,
             addr,
             base_domain,
-            site_root: settings.site_root.unwrap_or_else(|| PathBuf::from("target/site")),
+            site_root: settings
+                .site_root
+                .unwrap_or_else(|| PathBuf::from("target/site")),
             data_dir,
             log_format: settings.log_format.unwrap_or(if production {
                 LogFormat::Json
@@ -290,7 +300,9 @@ fn figment_error(err: &figment::Error) -> ConfigError {
     let key = err.path.join("_");
     let setting = match err.metadata.as_ref() {
         Some(meta) => match &meta.source {
-            Some(figment::Source::File(path)) => format!("{} in {}", err.path.join("."), path.display()),
+            Some(figment::Source::File(path)) => {
+                format!("{} in {}", err.path.join("."), path.display())
+            }
             _ if meta.name.contains("LP_") => format!("LP_{}", key.to_ascii_uppercase()),
             _ => key.to_ascii_uppercase(),
         },
@@ -300,7 +312,14 @@ fn figment_error(err: &figment::Error) -> ConfigError {
         figment::error::Kind::UnknownField(field, _) => format!("unknown setting `{field}`"),
         kind => kind.to_string(),
     };
-    ConfigError::new(if setting.is_empty() { "configuration" } else { &setting }, problem)
+    ConfigError::new(
+        if setting.is_empty() {
+            "configuration"
+        } else {
+            &setting
+        },
+        problem,
+    )
 }
 
 fn parse_base_domain(raw: &str) -> Result<String, ConfigError> {
@@ -315,13 +334,18 @@ fn parse_base_domain(raw: &str) -> Result<String, ConfigError> {
     if domain.is_empty() || domain.len() > 253 || !domain.split('.').all(valid_label) {
         return Err(ConfigError::new(
             "LP_BASE_DOMAIN",
-            format!("{raw:?} is not a domain name (expected e.g. luckyplans.xyz, without scheme or port)"),
+            format!(
+                "{raw:?} is not a domain name (expected e.g. luckyplans.xyz, without scheme or port)"
+            ),
         ));
     }
     Ok(domain)
 }
 
-fn parse_database(url: Option<SecretString>, data_dir: &Path) -> Result<DatabaseConfig, ConfigError> {
+fn parse_database(
+    url: Option<SecretString>,
+    data_dir: &Path,
+) -> Result<DatabaseConfig, ConfigError> {
     let Some(url) = url.filter(|url| !url.expose_secret().trim().is_empty()) else {
         return Ok(DatabaseConfig::Sqlite {
             path: data_dir.join("luckyplans.db"),
@@ -331,10 +355,16 @@ fn parse_database(url: Option<SecretString>, data_dir: &Path) -> Result<Database
     if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
         return Ok(DatabaseConfig::Postgres { url });
     }
-    if let Some(path) = raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:")) {
+    if let Some(path) = raw
+        .strip_prefix("sqlite://")
+        .or_else(|| raw.strip_prefix("sqlite:"))
+    {
         let path = path.split('?').next().unwrap_or_default();
         if path.is_empty() {
-            return Err(ConfigError::new("DATABASE_URL", "sqlite: needs a file path"));
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "sqlite: needs a file path",
+            ));
         }
         return Ok(DatabaseConfig::Sqlite {
             path: PathBuf::from(path),
@@ -369,12 +399,18 @@ fn parse_objects(settings: &Settings, data_dir: &Path) -> Result<ObjectStoreConf
         .clone()
         .filter(|v| !v.expose_secret().is_empty())
         .ok_or_else(|| {
-            ConfigError::new("LP_S3_SECRET_ACCESS_KEY", "is required when S3 storage is configured")
+            ConfigError::new(
+                "LP_S3_SECRET_ACCESS_KEY",
+                "is required when S3 storage is configured",
+            )
         })?;
     let endpoint = match &settings.s3_endpoint {
         Some(endpoint) => {
             let parsed = url::Url::parse(endpoint).map_err(|err| {
-                ConfigError::new("LP_S3_ENDPOINT", format!("{endpoint:?} is not a URL: {err}"))
+                ConfigError::new(
+                    "LP_S3_ENDPOINT",
+                    format!("{endpoint:?} is not a URL: {err}"),
+                )
             })?;
             if !matches!(parsed.scheme(), "http" | "https") || !parsed.username().is_empty() {
                 return Err(ConfigError::new(
@@ -389,7 +425,10 @@ fn parse_objects(settings: &Settings, data_dir: &Path) -> Result<ObjectStoreConf
     Ok(ObjectStoreConfig::S3(S3Config {
         path_style: settings.s3_path_style.unwrap_or(endpoint.is_some()),
         endpoint,
-        region: settings.s3_region.clone().unwrap_or_else(|| "us-east-1".to_owned()),
+        region: settings
+            .s3_region
+            .clone()
+            .unwrap_or_else(|| "us-east-1".to_owned()),
         bucket,
         access_key_id,
         secret_access_key,
@@ -410,8 +449,12 @@ mod tests {
         assert_eq!(config.environment, Environment::Development);
         assert_eq!(config.addr, SocketAddr::from(([127, 0, 0, 1], 3000)));
         assert_eq!(config.base_domain, "localhost");
-        assert!(matches!(config.database, DatabaseConfig::Sqlite { ref path } if path == Path::new("data/luckyplans.db")));
-        assert!(matches!(config.objects, ObjectStoreConfig::Local { ref root } if root == Path::new("data/objects")));
+        assert!(
+            matches!(config.database, DatabaseConfig::Sqlite { ref path } if path == Path::new("data/luckyplans.db"))
+        );
+        assert!(
+            matches!(config.objects, ObjectStoreConfig::Local { ref root } if root == Path::new("data/objects"))
+        );
         assert_eq!(config.log_format, LogFormat::Pretty);
         assert!(!config.hsts());
         assert_eq!(
@@ -431,7 +474,10 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Json);
         assert!(config.hsts());
         let urls = config.site_urls(3000);
-        assert_eq!(urls.origin(app::site::Site::Beta), "https://beta.luckyplans.xyz");
+        assert_eq!(
+            urls.origin(app::site::Site::Beta),
+            "https://beta.luckyplans.xyz"
+        );
         let session = config.session_settings(&urls);
         assert!(session.secure);
         assert_eq!(session.cookie_domain.as_deref(), Some("luckyplans.xyz"));
@@ -439,7 +485,13 @@ mod tests {
 
     #[test]
     fn a_bad_base_domain_names_the_setting() {
-        for bad in ["https://luckyplans.xyz", "luckyplans.xyz:443", "", "a..b", "-x.com"] {
+        for bad in [
+            "https://luckyplans.xyz",
+            "luckyplans.xyz:443",
+            "",
+            "a..b",
+            "-x.com",
+        ] {
             let err = from(Settings {
                 base_domain: Some(bad.into()),
                 ..Settings::default()
@@ -453,9 +505,11 @@ mod tests {
     fn database_urls_pick_the_backend() {
         let pg = parse_database(Some("postgres://u:p@h/db".into()), Path::new("d")).expect("pg");
         assert!(matches!(pg, DatabaseConfig::Postgres { .. }));
-        let lite = parse_database(Some("sqlite://x/y.db?mode=rwc".into()), Path::new("d")).expect("sqlite");
+        let lite = parse_database(Some("sqlite://x/y.db?mode=rwc".into()), Path::new("d"))
+            .expect("sqlite");
         assert!(matches!(lite, DatabaseConfig::Sqlite { ref path } if path == Path::new("x/y.db")));
-        let err = parse_database(Some("mysql://u:p@h/db".into()), Path::new("d")).expect_err("mysql");
+        let err =
+            parse_database(Some("mysql://u:p@h/db".into()), Path::new("d")).expect_err("mysql");
         assert_eq!(err.setting, "DATABASE_URL");
         assert!(!err.to_string().contains("u:p"), "secret leaked: {err}");
     }

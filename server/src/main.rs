@@ -52,7 +52,10 @@ fn main() -> ExitCode {
     if let Err(err) = telemetry::init(config.log_format, &config.log_filter) {
         return fail(&err);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => return fail(&format!("cannot start the async runtime: {err}")),
     };

@@ -51,12 +51,13 @@ impl Application {
     /// Binds the port, connects every backend (failing with a clear error if one is
     /// unreachable), runs migrations and assembles the routes.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: config.addr,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(config.addr)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.addr,
+                    source,
+                })?;
         let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: config.addr,
             source,
@@ -116,7 +117,10 @@ impl Application {
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let signal = async move {
             shutdown.await;
-            tracing::info!(grace_secs = grace.as_secs(), "shutting down: no new connections");
+            tracing::info!(
+                grace_secs = grace.as_secs(),
+                "shutting down: no new connections"
+            );
             // Nobody listening only means the server already stopped.
             let _ = stopping_tx.send(true);
         };
@@ -175,7 +179,10 @@ fn router(state: &AppState) -> Router {
                 .layer(CatchPanicLayer::custom(|_| internal_error()))
                 .layer(from_fn_with_state(policy, security_headers))
                 .layer(CompressionLayer::new())
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    REQUEST_TIMEOUT,
+                )),
         )
 }
 
@@ -184,7 +191,10 @@ fn internal_error() -> axum::response::Response {
     use axum::response::IntoResponse;
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        axum::Json(edge::ApiError::new("internal", "the server failed to handle this request")),
+        axum::Json(edge::ApiError::new(
+            "internal",
+            "the server failed to handle this request",
+        )),
     )
         .into_response()
 }

@@ -5,9 +5,9 @@
 //! [`session_layer`], so landing, docs, beta and admin see the same signed-in user.
 
 #[cfg(feature = "ssr")]
-pub mod session_store;
-#[cfg(feature = "ssr")]
 mod session_layer;
+#[cfg(feature = "ssr")]
+pub mod session_store;
 
 #[cfg(feature = "ssr")]
 pub use session_layer::{SESSION_COOKIE, SessionSettings, session_layer};

@@ -8,7 +8,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{
-    ClientLike, Config as RedisConfig, Builder as RedisBuilder, Pool as RedisPool,
+    Builder as RedisBuilder, ClientLike, Config as RedisConfig, Pool as RedisPool,
 };
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
@@ -110,15 +110,16 @@ impl SessionBackend {
     /// Removes expired sessions from the SQL table every minute; Redis expires keys itself.
     pub fn spawn_expired_session_cleanup(&self) -> Option<tokio::task::JoinHandle<()>> {
         let period = Duration::from_secs(60);
-        let task = match self.clone() {
-            Self::Redis { .. } => return None,
-            Self::Sqlite(store) => {
-                tokio::spawn(async move { log_cleanup(store.continuously_delete_expired(period).await) })
-            }
-            Self::Postgres(store) => {
-                tokio::spawn(async move { log_cleanup(store.continuously_delete_expired(period).await) })
-            }
-        };
+        let task =
+            match self.clone() {
+                Self::Redis { .. } => return None,
+                Self::Sqlite(store) => tokio::spawn(async move {
+                    log_cleanup(store.continuously_delete_expired(period).await)
+                }),
+                Self::Postgres(store) => tokio::spawn(async move {
+                    log_cleanup(store.continuously_delete_expired(period).await)
+                }),
+            };
         Some(task)
     }
 

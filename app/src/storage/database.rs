@@ -196,7 +196,10 @@ impl Database {
         };
         result.map_err(|err| self.error(&err))?;
         self.setting(KEY).await?.ok_or_else(|| {
-            StorageError::failed(self.dependency(), "the instance id vanished after it was written")
+            StorageError::failed(
+                self.dependency(),
+                "the instance id vanished after it was written",
+            )
         })
     }
 

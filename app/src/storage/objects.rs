@@ -129,7 +129,9 @@ impl ObjectStorage {
 fn object_error(dependency: &'static str, err: &object_store::Error) -> StorageError {
     use object_store::Error;
     match err {
-        Error::NotFound { .. } => StorageError::failed(dependency, "the bucket or folder does not exist"),
+        Error::NotFound { .. } => {
+            StorageError::failed(dependency, "the bucket or folder does not exist")
+        }
         Error::PermissionDenied { .. } | Error::Unauthenticated { .. } => {
             StorageError::failed(dependency, "access denied: check the credentials")
         }
@@ -137,7 +139,10 @@ fn object_error(dependency: &'static str, err: &object_store::Error) -> StorageE
         other if dependency == LOCAL => {
             let text = other.to_string();
             let reason = text.rsplit(": ").next().unwrap_or("I/O error");
-            StorageError::unreachable(dependency, &format!("cannot write to the objects folder: {reason}"))
+            StorageError::unreachable(
+                dependency,
+                &format!("cannot write to the objects folder: {reason}"),
+            )
         }
         // Client errors: the text is the most useful reason, e.g. "error sending request".
         Error::Generic { source, .. } => StorageError::unreachable(dependency, &source.to_string()),

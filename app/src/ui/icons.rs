@@ -25,9 +25,7 @@ pub fn Icon(kind: IconKind, #[prop(optional)] class: &'static str) -> impl IntoV
         IconKind::Menu => "M4 6h16M4 12h16M4 18h16",
         IconKind::ArrowRight => "M5 12h14m-6-6 6 6-6 6",
         IconKind::Chart => "M3 3v18h18M7 15l4-4 3 3 5-6",
-        IconKind::Server => {
-            "M4 5h16v6H4zM4 13h16v6H4zM8 8h.01M8 16h.01"
-        }
+        IconKind::Server => "M4 5h16v6H4zM4 13h16v6H4zM8 8h.01M8 16h.01",
         IconKind::User => "M20 21a8 8 0 0 0-16 0M12 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10Z",
         IconKind::Shield => "M12 3 4 6v6c0 5 3.5 8 8 9 4.5-1 8-4 8-9V6l-8-3Z",
         IconKind::Book => "M4 19V5a2 2 0 0 1 2-2h14v16H6a2 2 0 0 0-2 2Zm0 0a2 2 0 0 0 2 2h14",

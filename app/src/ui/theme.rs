@@ -151,7 +151,10 @@ mod tests {
             Theme::from_cookie_header("a=1; lp_theme=dark; b=2"),
             Some(Theme::Dark)
         );
-        assert_eq!(Theme::from_cookie_header("lp_theme=light"), Some(Theme::Light));
+        assert_eq!(
+            Theme::from_cookie_header("lp_theme=light"),
+            Some(Theme::Light)
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ impl SecurityPolicy {
         let connect_extra = live_reload_port
             .map(|port| format!(" ws://localhost:{port} ws://*.localhost:{port}"))
             .unwrap_or_default();
-        Self { hsts, connect_extra }
+        Self {
+            hsts,
+            connect_extra,
+        }
     }
 
     fn content_security_policy(&self, nonce: &str) -> String {
@@ -46,13 +49,18 @@ impl SecurityPolicy {
              connect-src 'self'{}; object-src 'none'; base-uri 'self'; form-action 'self'; \
              frame-ancestors 'none'{}",
             self.connect_extra,
-            if self.hsts { "; upgrade-insecure-requests" } else { "" },
+            if self.hsts {
+                "; upgrade-insecure-requests"
+            } else {
+                ""
+            },
         )
     }
 }
 
 static PERMISSIONS_POLICY: HeaderName = HeaderName::from_static("permissions-policy");
-static CROSS_ORIGIN_OPENER_POLICY: HeaderName = HeaderName::from_static("cross-origin-opener-policy");
+static CROSS_ORIGIN_OPENER_POLICY: HeaderName =
+    HeaderName::from_static("cross-origin-opener-policy");
 
 /// The middleware: mints the nonce before the handler runs, sets the headers after.
 pub async fn security_headers(
@@ -64,7 +72,10 @@ pub async fn security_headers(
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -106,7 +117,10 @@ mod tests {
         let b = CspNonce::generate();
         assert_ne!(a.0, b.0);
         assert!(a.0.len() >= 22);
-        assert!(a.0.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            a.0.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
     }
 
     #[test]

@@ -56,7 +56,10 @@ async fn check(
     let error = match tokio::time::timeout(CHECK_TIMEOUT, probe).await {
         Ok(Ok(())) => None,
         Ok(Err(err)) => Some(err.to_string()),
-        Err(_) => Some(format!("{name} did not answer within {} s", CHECK_TIMEOUT.as_secs())),
+        Err(_) => Some(format!(
+            "{name} did not answer within {} s",
+            CHECK_TIMEOUT.as_secs()
+        )),
     };
     Check {
         name,
@@ -70,9 +73,21 @@ async fn check(
 /// else 503 naming the first that failed and why.
 pub async fn ready(State(state): State<AppState>) -> Response {
     let (database, sessions, objects) = tokio::join!(
-        check("database", state.database().backend(), state.database().ping()),
-        check("session_store", state.sessions().backend(), state.sessions().ping()),
-        check("object_store", state.objects().backend(), state.objects().check()),
+        check(
+            "database",
+            state.database().backend(),
+            state.database().ping()
+        ),
+        check(
+            "session_store",
+            state.sessions().backend(),
+            state.sessions().ping()
+        ),
+        check(
+            "object_store",
+            state.objects().backend(),
+            state.objects().check()
+        ),
     );
     let checks = vec![database, sessions, objects];
     let failed = checks.iter().find(|c| c.error.is_some()).map(|c| c.name);
@@ -85,7 +100,11 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         StatusCode::OK
     };
     let body = Readiness {
-        status: if failed.is_some() { "unavailable" } else { "ready" },
+        status: if failed.is_some() {
+            "unavailable"
+        } else {
+            "ready"
+        },
         failed,
         version: env!("CARGO_PKG_VERSION"),
         uptime_secs: state.uptime_secs(),

@@ -94,7 +94,12 @@ impl Sites {
     }
 }
 
-fn options(root: &Path, assets: &StaticAssets, addr: std::net::SocketAddr, watching: bool) -> LeptosOptions {
+fn options(
+    root: &Path,
+    assets: &StaticAssets,
+    addr: std::net::SocketAddr,
+    watching: bool,
+) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(root.to_string_lossy().into_owned())
@@ -151,7 +156,8 @@ where
         let options = options.clone();
         move || shell(options.clone())
     };
-    let not_found_page = leptos_axum::render_app_to_stream_with_context(context.clone(), render.clone());
+    let not_found_page =
+        leptos_axum::render_app_to_stream_with_context(context.clone(), render.clone());
     let fallback = move |request: Request<Body>| {
         let assets = assets.clone();
         let not_found_page = not_found_page.clone();
@@ -160,7 +166,9 @@ where
             let probe = Request::from_parts(parts.clone(), Body::empty());
             match assets.serve(probe).await {
                 Some(response) => response,
-                None => not_found_page(Request::from_parts(parts, body)).await.into_response(),
+                None => not_found_page(Request::from_parts(parts, body))
+                    .await
+                    .into_response(),
             }
         }
     };

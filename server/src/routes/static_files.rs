@@ -35,7 +35,9 @@ impl StaticAssets {
             .precompressed_gzip();
         Self {
             files,
-            version: versioned.then(|| bundle_version(&root.join("pkg"))).flatten(),
+            version: versioned
+                .then(|| bundle_version(&root.join("pkg")))
+                .flatten(),
         }
     }
 
@@ -64,9 +66,10 @@ impl StaticAssets {
             _ => {
                 let mut response = response.into_response();
                 if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
-                    response
-                        .headers_mut()
-                        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+                    response.headers_mut().insert(
+                        header::CACHE_CONTROL,
+                        HeaderValue::from_static(cache_control),
+                    );
                 }
                 Some(response)
             }

@@ -17,7 +17,10 @@ fn luckyplans() -> Command {
 
 fn run_to_end(command: &mut Command) -> (Option<i32>, String) {
     let output = command.output().expect("run luckyplans");
-    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -35,7 +38,10 @@ fn an_invalid_setting_stops_the_process_with_one_line_naming_it() {
         let lines: Vec<&str> = stderr.lines().collect();
         assert_eq!(lines.len(), 1, "{name}: one line, got {stderr}");
         assert!(lines[0].contains(expected), "{name}: {stderr}");
-        assert!(!stderr.contains("hunter2"), "{name}: secret leaked: {stderr}");
+        assert!(
+            !stderr.contains("hunter2"),
+            "{name}: secret leaked: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
 }
@@ -48,7 +54,10 @@ fn an_unreachable_database_is_a_clear_error_at_start_without_the_password() {
             .env("DATABASE_URL", "postgres://lp:hunter2@127.0.0.1:1/lp"),
     );
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("database (postgres) is unreachable"), "{stderr}");
+    assert!(
+        stderr.contains("database (postgres) is unreachable"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
@@ -61,7 +70,10 @@ fn unreachable_redis_and_s3_are_clear_errors_at_start() {
             .env("REDIS_URL", "redis://:hunter2@127.0.0.1:1"),
     );
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("session store (redis) is unreachable"), "{stderr}");
+    assert!(
+        stderr.contains("session store (redis) is unreachable"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("hunter2"), "{stderr}");
 
     let (code, stderr) = run_to_end(
@@ -73,7 +85,10 @@ fn unreachable_redis_and_s3_are_clear_errors_at_start() {
             .env("LP_S3_SECRET_ACCESS_KEY", "hunter2"),
     );
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(stderr.contains("object store (s3) is unreachable"), "{stderr}");
+    assert!(
+        stderr.contains("object store (s3) is unreachable"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("hunter2"), "{stderr}");
 }
 
@@ -112,14 +127,20 @@ fn sigterm_stops_the_server_cleanly() {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        assert!(stopping.elapsed() < Duration::from_secs(10), "no exit within 10 s of SIGTERM");
+        assert!(
+            stopping.elapsed() < Duration::from_secs(10),
+            "no exit within 10 s of SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     let output = child.wait_with_output().expect("output");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(status.success(), "{status}: {stderr}");
-    let last: serde_json::Value = serde_json::from_str(stderr.lines().last().expect("a log line"))
-        .expect("JSON log lines");
+    let last: serde_json::Value =
+        serde_json::from_str(stderr.lines().last().expect("a log line")).expect("JSON log lines");
     assert_eq!(last["message"], "shutdown complete", "{stderr}");
-    assert!(stderr.contains("\"request_id\"") || stderr.contains("listening"), "{stderr}");
+    assert!(
+        stderr.contains("\"request_id\"") || stderr.contains("listening"),
+        "{stderr}"
+    );
 }

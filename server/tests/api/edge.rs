@@ -3,7 +3,13 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn unknown_edge_endpoints_answer_typed_json_on_every_host() {
     let app = spawn_app().await;
-    for host in ["localhost", "docs.localhost", "beta.localhost", "admin.localhost", "api.localhost"] {
+    for host in [
+        "localhost",
+        "docs.localhost",
+        "beta.localhost",
+        "admin.localhost",
+        "api.localhost",
+    ] {
         let response = app.get(host, "/edge/v1/nope").send().await.expect("edge");
         assert_eq!(response.status(), 404, "{host}");
         assert_eq!(

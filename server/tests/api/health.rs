@@ -3,7 +3,12 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn health_answers_200_on_any_host() {
     let app = spawn_app().await;
-    for host in ["localhost", "docs.localhost", "beta.localhost", "unknown.example"] {
+    for host in [
+        "localhost",
+        "docs.localhost",
+        "beta.localhost",
+        "unknown.example",
+    ] {
         let response = app.get(host, "/health").send().await.expect("health");
         assert_eq!(response.status(), 200, "{host}");
         let body: serde_json::Value = response.json().await.expect("json");
@@ -23,8 +28,16 @@ async fn ready_lists_every_dependency_as_ok() {
     assert!(checks.iter().all(|c| c["status"] == "ok"), "{body}");
 
     let backends = crate::helpers::Backends::from_env();
-    let expect_db = if backends.postgres_admin_url.is_some() { "postgres" } else { "sqlite" };
-    let expect_sessions = if backends.redis_url.is_some() { "redis" } else { expect_db };
+    let expect_db = if backends.postgres_admin_url.is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let expect_sessions = if backends.redis_url.is_some() {
+        "redis"
+    } else {
+        expect_db
+    };
     let expect_objects = if backends.s3 { "s3" } else { "local" };
     assert_eq!(checks[0]["backend"], expect_db);
     assert_eq!(checks[1]["backend"], expect_sessions);

@@ -150,7 +150,11 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         site_root,
         log_format: LogFormat::Pretty,
         log_filter: "warn".to_owned(),
-        public_scheme: if production { Scheme::Https } else { Scheme::Http },
+        public_scheme: if production {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        },
         public_port: if production {
             PublicPort::SchemeDefault
         } else {
@@ -166,7 +170,9 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
     let addr = app.local_addr();
     let app_state = app.state().clone();
     let server = tokio::spawn(async move {
-        app.run_until(std::future::pending()).await.expect("server runs");
+        app.run_until(std::future::pending())
+            .await
+            .expect("server runs");
     });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -197,7 +203,11 @@ impl TestApp {
             .header("host", format!("{host}:{}", self.addr.port()))
     }
 
-    pub async fn page(&self, host: &str, path: &str) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+    pub async fn page(
+        &self,
+        host: &str,
+        path: &str,
+    ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
         let response = self.get(host, path).send().await.expect("request");
         let status = response.status();
         let headers = response.headers().clone();
@@ -205,7 +215,12 @@ impl TestApp {
     }
 
     pub async fn ready(&self) -> (reqwest::StatusCode, serde_json::Value) {
-        let response = self.client.get(self.url("/ready")).send().await.expect("ready");
+        let response = self
+            .client
+            .get(self.url("/ready"))
+            .send()
+            .await
+            .expect("ready");
         let status = response.status();
         (status, response.json().await.expect("ready is JSON"))
     }
@@ -217,12 +232,18 @@ fn write_site_fixture(root: &Path) -> PathBuf {
     for site in ["landing", "docs", "beta"] {
         let pkg = site_root.join(site).join("pkg");
         std::fs::create_dir_all(&pkg).expect("pkg dir");
-        std::fs::write(pkg.join("luckyplans.js"), format!("export default function() {{}} // {site}\n").repeat(40))
-            .expect("js");
+        std::fs::write(
+            pkg.join("luckyplans.js"),
+            format!("export default function() {{}} // {site}\n").repeat(40),
+        )
+        .expect("js");
         std::fs::write(pkg.join("luckyplans.wasm"), b"\0asm\x01\0\0\0").expect("wasm");
         std::fs::write(pkg.join("luckyplans.css"), "body{color:red}\n".repeat(100)).expect("css");
-        std::fs::write(site_root.join(site).join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
-            .expect("favicon");
+        std::fs::write(
+            site_root.join(site).join("favicon.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .expect("favicon");
     }
     std::fs::write(site_root.join("secret.txt"), SECRET_FILE_CONTENT).expect("secret");
     std::fs::write(root.join("secret.txt"), SECRET_FILE_CONTENT).expect("secret");

@@ -16,14 +16,27 @@ fn site_of(html: &str) -> Option<&str> {
 async fn each_host_serves_its_own_site() {
     let app = spawn_app().await;
     for (host, site, marker) in [
-        ("localhost", "landing", "Test trading strategies on machines you control"),
+        (
+            "localhost",
+            "landing",
+            "Test trading strategies on machines you control",
+        ),
         ("docs.localhost", "docs", "What LuckyPlans is"),
-        ("beta.localhost", "beta", "Your strategies, tested on your machines"),
+        (
+            "beta.localhost",
+            "beta",
+            "Your strategies, tested on your machines",
+        ),
         ("admin.localhost", "admin", "Run this LuckyPlans instance"),
     ] {
         let (status, headers, html) = app.page(host, "/").await;
         assert_eq!(status, 200, "{host}");
-        assert!(headers["content-type"].to_str().expect("ascii").starts_with("text/html"));
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("text/html")
+        );
         assert_eq!(site_of(&html), Some(site), "{host}");
         assert!(html.contains(marker), "{host} lacks {marker:?}");
         assert!(html.contains("<header"), "{host} has no header");
@@ -49,7 +62,12 @@ async fn routing_ignores_the_port_and_the_case_of_the_host() {
 #[tokio::test]
 async fn unknown_hosts_get_the_landing_site() {
     let app = spawn_app().await;
-    for host in ["evil.example", "docs.localhost.evil.example", "api.localhost", "127.0.0.1"] {
+    for host in [
+        "evil.example",
+        "docs.localhost.evil.example",
+        "api.localhost",
+        "127.0.0.1",
+    ] {
         let (status, _, html) = app.page(host, "/").await;
         assert_eq!(status, 200, "{host}");
         assert_eq!(site_of(&html), Some("landing"), "{host}");
@@ -69,7 +87,10 @@ async fn production_hosts_follow_the_configured_base_domain() {
     let (_, _, html) = app.page("beta.localhost", "/").await;
     assert_eq!(site_of(&html), Some("landing"));
     // Links between sites use the base domain.
-    assert!(html.contains("http://docs.luckyplans.test:"), "cross-site links use the base domain");
+    assert!(
+        html.contains("http://docs.luckyplans.test:"),
+        "cross-site links use the base domain"
+    );
 }
 
 #[tokio::test]
@@ -83,7 +104,12 @@ async fn every_site_answers_unknown_paths_with_its_own_404_page() {
     ] {
         let (status, headers, html) = app.page(host, "/no/such/page").await;
         assert_eq!(status, 404, "{host}");
-        assert!(headers["content-type"].to_str().expect("ascii").starts_with("text/html"));
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("text/html")
+        );
         assert_eq!(site_of(&html), Some(site), "{host}");
         assert!(html.contains("This page does not exist"), "{host}");
     }
@@ -96,8 +122,14 @@ async fn docs_pages_render_their_markdown() {
     let app = spawn_app().await;
     let (status, _, html) = app.page("docs.localhost", "/configuration").await;
     assert_eq!(status, 200);
-    assert!(html.contains("LP_BASE_DOMAIN"), "the configuration reference lists settings");
-    assert!(html.contains("aria-current=\"page\""), "the sidebar marks the current page");
+    assert!(
+        html.contains("LP_BASE_DOMAIN"),
+        "the configuration reference lists settings"
+    );
+    assert!(
+        html.contains("aria-current=\"page\""),
+        "the sidebar marks the current page"
+    );
 }
 
 #[tokio::test]
@@ -112,10 +144,17 @@ async fn the_theme_cookie_is_rendered_by_the_server_so_nothing_flashes() {
         .text()
         .await
         .expect("body");
-    assert!(html_tag(&html).contains(" class=\"dark\""), "dark is rendered: {}", html_tag(&html));
+    assert!(
+        html_tag(&html).contains(" class=\"dark\""),
+        "dark is rendered: {}",
+        html_tag(&html)
+    );
     let (_, _, html) = app.page("localhost", "/").await;
     let tag = html_tag(&html);
-    assert!(!tag.contains("dark") && !tag.contains("light"), "no cookie: follow the system: {tag}");
+    assert!(
+        !tag.contains("dark") && !tag.contains("light"),
+        "no cookie: follow the system: {tag}"
+    );
     let html = app
         .get("localhost", "/")
         .header("cookie", "lp_theme=\"><script>alert(1)</script>")

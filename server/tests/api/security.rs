@@ -10,7 +10,12 @@ fn nonce_in_csp(csp: &str) -> &str {
 async fn html_pages_carry_a_strict_csp_whose_nonce_matches_the_inline_script() {
     let app = spawn_app().await;
     let mut nonces = Vec::new();
-    for host in ["localhost", "docs.localhost", "beta.localhost", "admin.localhost"] {
+    for host in [
+        "localhost",
+        "docs.localhost",
+        "beta.localhost",
+        "admin.localhost",
+    ] {
         let (_, headers, html) = app.page(host, "/").await;
         let csp = headers["content-security-policy"].to_str().expect("ascii");
         assert!(csp.contains("default-src 'self'"), "{csp}");
@@ -23,9 +28,15 @@ async fn html_pages_carry_a_strict_csp_whose_nonce_matches_the_inline_script() {
             "{host}: the hydration script carries the response's nonce"
         );
         assert_eq!(headers["x-content-type-options"], "nosniff");
-        assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
+        assert_eq!(
+            headers["referrer-policy"],
+            "strict-origin-when-cross-origin"
+        );
         assert_eq!(headers["x-frame-options"], "DENY");
-        assert!(headers.get("strict-transport-security").is_none(), "no HSTS in development");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "no HSTS in development"
+        );
         nonces.push(nonce);
     }
     nonces.sort();
@@ -50,18 +61,30 @@ async fn production_behind_tls_sends_hsts() {
     })
     .await;
     let (_, headers, html) = app.page("luckyplans.test", "/").await;
-    let hsts = headers["strict-transport-security"].to_str().expect("ascii");
+    let hsts = headers["strict-transport-security"]
+        .to_str()
+        .expect("ascii");
     assert!(hsts.starts_with("max-age=63072000"), "{hsts}");
     let csp = headers["content-security-policy"].to_str().expect("ascii");
     assert!(csp.contains("upgrade-insecure-requests"));
-    assert!(html.contains("https://docs.luckyplans.test/"), "production links are https without a port");
+    assert!(
+        html.contains("https://docs.luckyplans.test/"),
+        "production links are https without a port"
+    );
 }
 
 #[tokio::test]
 async fn every_response_has_a_request_id_and_a_given_one_is_kept() {
     let app = spawn_app().await;
-    let response = app.get("localhost", "/health").send().await.expect("request");
-    let id = response.headers()["x-request-id"].to_str().expect("ascii").to_owned();
+    let response = app
+        .get("localhost", "/health")
+        .send()
+        .await
+        .expect("request");
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
 
     let response = app

@@ -12,17 +12,27 @@ async fn the_bundle_is_served_versioned_with_long_caching_and_correct_types() {
     let app = spawn_app().await;
     let (_, _, html) = app.page("localhost", "/").await;
     let dir = bundle_dir(&html);
-    assert!(dir.len() == "/pkg/".len() + 16, "versioned bundle path: {dir}");
+    assert!(
+        dir.len() == "/pkg/".len() + 16,
+        "versioned bundle path: {dir}"
+    );
 
     for (file, content_type) in [
         ("luckyplans.wasm", "application/wasm"),
         ("luckyplans.js", "text/javascript"),
         ("luckyplans.css", "text/css"),
     ] {
-        let response = app.get("localhost", &format!("{dir}/{file}")).send().await.expect("asset");
+        let response = app
+            .get("localhost", &format!("{dir}/{file}"))
+            .send()
+            .await
+            .expect("asset");
         assert_eq!(response.status(), 200, "{file}");
         assert!(
-            response.headers()["content-type"].to_str().expect("ascii").starts_with(content_type),
+            response.headers()["content-type"]
+                .to_str()
+                .expect("ascii")
+                .starts_with(content_type),
             "{file}: {:?}",
             response.headers()["content-type"]
         );
@@ -33,11 +43,19 @@ async fn the_bundle_is_served_versioned_with_long_caching_and_correct_types() {
         );
     }
 
-    let response = app.get("localhost", "/pkg/luckyplans.js").send().await.expect("asset");
+    let response = app
+        .get("localhost", "/pkg/luckyplans.js")
+        .send()
+        .await
+        .expect("asset");
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-cache");
 
-    let response = app.get("localhost", "/favicon.svg").send().await.expect("favicon");
+    let response = app
+        .get("localhost", "/favicon.svg")
+        .send()
+        .await
+        .expect("favicon");
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "image/svg+xml");
     assert_eq!(response.headers()["cache-control"], "public, max-age=3600");
@@ -46,7 +64,12 @@ async fn the_bundle_is_served_versioned_with_long_caching_and_correct_types() {
 #[tokio::test]
 async fn each_site_serves_its_own_bundle() {
     let app = spawn_app().await;
-    for (host, marker) in [("localhost", "landing"), ("docs.localhost", "docs"), ("beta.localhost", "beta"), ("admin.localhost", "beta")] {
+    for (host, marker) in [
+        ("localhost", "landing"),
+        ("docs.localhost", "docs"),
+        ("beta.localhost", "beta"),
+        ("admin.localhost", "beta"),
+    ] {
         let body = app
             .get(host, "/pkg/luckyplans.js")
             .send()
@@ -55,7 +78,10 @@ async fn each_site_serves_its_own_bundle() {
             .text()
             .await
             .expect("body");
-        assert!(body.contains(&format!("// {marker}")), "{host} serves the {marker} bundle");
+        assert!(
+            body.contains(&format!("// {marker}")),
+            "{host} serves the {marker} bundle"
+        );
     }
 }
 
@@ -72,7 +98,8 @@ async fn responses_are_compressed_with_brotli_or_gzip() {
                 .expect("request");
             assert_eq!(response.status(), 200);
             assert_eq!(
-                response.headers()["content-encoding"], expected,
+                response.headers()["content-encoding"],
+                expected,
                 "{path} with Accept-Encoding: {accept}"
             );
         }
@@ -103,8 +130,14 @@ async fn paths_leaving_the_site_folder_are_never_served() {
         // Sent byte for byte: an HTTP client library would normalise the dots away.
         let response = raw_get(app.addr, path).await;
         let status = response.lines().next().unwrap_or_default().to_owned();
-        assert!(!response.contains(SECRET_FILE_CONTENT), "{path} leaked the secret");
-        assert!(!response.contains("root:x:0:0"), "{path} leaked /etc/passwd");
+        assert!(
+            !response.contains(SECRET_FILE_CONTENT),
+            "{path} leaked the secret"
+        );
+        assert!(
+            !response.contains("root:x:0:0"),
+            "{path} leaked /etc/passwd"
+        );
         assert!(
             status.contains(" 404 ") || status.contains(" 400 "),
             "{path}: {status}"
