@@ -114,10 +114,10 @@ impl SessionBackend {
             match self.clone() {
                 Self::Redis { .. } => return None,
                 Self::Sqlite(store) => tokio::spawn(async move {
-                    log_cleanup(store.continuously_delete_expired(period).await)
+                    log_cleanup(store.continuously_delete_expired(period).await);
                 }),
                 Self::Postgres(store) => tokio::spawn(async move {
-                    log_cleanup(store.continuously_delete_expired(period).await)
+                    log_cleanup(store.continuously_delete_expired(period).await);
                 }),
             };
         Some(task)
