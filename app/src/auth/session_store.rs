@@ -110,16 +110,15 @@ impl SessionBackend {
     /// Removes expired sessions from the SQL table every minute; Redis expires keys itself.
     pub fn spawn_expired_session_cleanup(&self) -> Option<tokio::task::JoinHandle<()>> {
         let period = Duration::from_secs(60);
-        let task =
-            match self.clone() {
-                Self::Redis { .. } => return None,
-                Self::Sqlite(store) => tokio::spawn(async move {
-                    log_cleanup(store.continuously_delete_expired(period).await);
-                }),
-                Self::Postgres(store) => tokio::spawn(async move {
-                    log_cleanup(store.continuously_delete_expired(period).await);
-                }),
-            };
+        let task = match self.clone() {
+            Self::Redis { .. } => return None,
+            Self::Sqlite(store) => tokio::spawn(async move {
+                log_cleanup(store.continuously_delete_expired(period).await);
+            }),
+            Self::Postgres(store) => tokio::spawn(async move {
+                log_cleanup(store.continuously_delete_expired(period).await);
+            }),
+        };
         Some(task)
     }
 

@@ -99,9 +99,7 @@ pub async fn security_headers(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
-    if is_html
-        && let Ok(value) = HeaderValue::from_str(&policy.content_security_policy(&nonce.0))
-    {
+    if is_html && let Ok(value) = HeaderValue::from_str(&policy.content_security_policy(&nonce.0)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     response

@@ -144,3 +144,39 @@ fn sigterm_stops_the_server_cleanly() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_configuration_file_is_read_and_its_mistakes_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("luckyplans.toml");
+
+    std::fs::write(&file, "addr = \"nowhere\"\n").expect("write");
+    let (code, stderr) = run_to_end(luckyplans().arg("--config").arg(&file));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("addr in "), "{stderr}");
+    assert!(stderr.contains("luckyplans.toml"), "{stderr}");
+
+    std::fs::write(&file, "base_domian = \"typo.example\"\n").expect("write");
+    let (code, stderr) = run_to_end(luckyplans().arg("--config").arg(&file));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("unknown setting `base_domian`"), "{stderr}");
+
+    // The environment wins over the file.
+    std::fs::write(&file, "base_domain = \"https://bad\"\n").expect("write");
+    let (code, stderr) = run_to_end(
+        luckyplans()
+            .arg("--config")
+            .arg(&file)
+            .env("LP_BASE_DOMAIN", "-also-bad"),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("\"-also-bad\""), "{stderr}");
+
+    let (code, stderr) = run_to_end(
+        luckyplans()
+            .arg("--config")
+            .arg(dir.path().join("missing.toml")),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--config"), "{stderr}");
+}
