@@ -208,7 +208,21 @@ impl TestApp {
         host: &str,
         path: &str,
     ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
-        let response = self.get(host, path).send().await.expect("request");
+        self.page_with_cookie(host, path, "").await
+    }
+
+    /// Like [`page`](Self::page), sending `cookie` (when not empty) as the `Cookie` header.
+    pub async fn page_with_cookie(
+        &self,
+        host: &str,
+        path: &str,
+        cookie: &str,
+    ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, String) {
+        let mut request = self.get(host, path);
+        if !cookie.is_empty() {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("request");
         let status = response.status();
         let headers = response.headers().clone();
         (status, headers, response.text().await.expect("body"))
@@ -224,6 +238,14 @@ impl TestApp {
         let status = response.status();
         (status, response.json().await.expect("ready is JSON"))
     }
+}
+
+/// Whether a response is an HTML page.
+pub fn is_html(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
 }
 
 /// Writes a small built site for each of the three bundles, and a secret next to them.

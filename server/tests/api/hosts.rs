@@ -1,4 +1,4 @@
-use crate::helpers::{Setup, spawn_app, spawn_app_with};
+use crate::helpers::{Setup, is_html, spawn_app, spawn_app_with};
 
 /// The opening `<html …>` tag.
 fn html_tag(html: &str) -> &str {
@@ -31,12 +31,7 @@ async fn each_host_serves_its_own_site() {
     ] {
         let (status, headers, html) = app.page(host, "/").await;
         assert_eq!(status, 200, "{host}");
-        assert!(
-            headers["content-type"]
-                .to_str()
-                .expect("ascii")
-                .starts_with("text/html")
-        );
+        assert!(is_html(&headers), "{host}");
         assert_eq!(site_of(&html), Some(site), "{host}");
         assert!(html.contains(marker), "{host} lacks {marker:?}");
         assert!(html.contains("<header"), "{host} has no header");
@@ -104,12 +99,7 @@ async fn every_site_answers_unknown_paths_with_its_own_404_page() {
     ] {
         let (status, headers, html) = app.page(host, "/no/such/page").await;
         assert_eq!(status, 404, "{host}");
-        assert!(
-            headers["content-type"]
-                .to_str()
-                .expect("ascii")
-                .starts_with("text/html")
-        );
+        assert!(is_html(&headers), "{host}");
         assert_eq!(site_of(&html), Some(site), "{host}");
         assert!(html.contains("This page does not exist"), "{host}");
     }
@@ -135,34 +125,22 @@ async fn docs_pages_render_their_markdown() {
 #[tokio::test]
 async fn the_theme_cookie_is_rendered_by_the_server_so_nothing_flashes() {
     let app = spawn_app().await;
-    let html = app
-        .get("localhost", "/")
-        .header("cookie", "lp_theme=dark")
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("body");
-    assert!(
-        html_tag(&html).contains(" class=\"dark\""),
-        "dark is rendered: {}",
-        html_tag(&html)
-    );
+    for (cookie, expected) in [("lp_theme=dark", "dark"), ("a=1; lp_theme=light", "light")] {
+        let (_, _, html) = app.page_with_cookie("localhost", "/", cookie).await;
+        let tag = html_tag(&html);
+        assert!(
+            tag.contains(&format!(" class=\"{expected}\"")),
+            "{cookie}: {tag}"
+        );
+    }
     let (_, _, html) = app.page("localhost", "/").await;
     let tag = html_tag(&html);
     assert!(
         !tag.contains("dark") && !tag.contains("light"),
         "no cookie: follow the system: {tag}"
     );
-    let html = app
-        .get("localhost", "/")
-        .header("cookie", "lp_theme=\"><script>alert(1)</script>")
-        .send()
-        .await
-        .expect("request")
-        .text()
-        .await
-        .expect("body");
+    let (_, _, html) = app
+        .page_with_cookie("localhost", "/", "lp_theme=\"><script>alert(1)</script>")
+        .await;
     assert!(!html.contains("alert(1)"), "cookie values are never echoed");
 }
