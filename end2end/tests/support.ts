@@ -14,11 +14,17 @@ export function origin(host: string): string {
   return `http://${host}:${port}`;
 }
 
-/** Collects console errors and uncaught exceptions for the page's lifetime. */
+/**
+ * Collects console errors and uncaught exceptions for the page's lifetime. A 404 page's
+ * own status is reported by Chromium as a failed load of the document: that one is the
+ * point of the page, not an error in it.
+ */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    if (message.type() !== "error") return;
+    const documentItself = message.location().url === page.url() && message.text().includes("status of 404");
+    if (!documentItself) errors.push(`${message.text()} (${message.location().url})`);
   });
   page.on("pageerror", (error) => errors.push(error.message));
   return errors;

@@ -12,13 +12,14 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::middleware::from_fn_with_state;
+use axum::response::Response;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
 
-use super::static_files::StaticAssets;
+use super::static_files::{StaticAssets, files_first};
 use crate::middleware::security_headers::CspNonce;
 use crate::state::AppState;
 
@@ -158,22 +159,10 @@ where
     };
     let not_found_page =
         leptos_axum::render_app_to_stream_with_context(context.clone(), render.clone());
-    let fallback = move |request: Request<Body>| {
-        let assets = assets.clone();
-        let not_found_page = not_found_page.clone();
-        async move {
-            let (parts, body) = request.into_parts();
-            let probe = Request::from_parts(parts.clone(), Body::empty());
-            match assets.serve(probe).await {
-                Some(response) => response,
-                None => not_found_page(Request::from_parts(parts, body))
-                    .await
-                    .into_response(),
-            }
-        }
-    };
     Router::new()
         .leptos_routes_with_context(&options, routes, context, render)
-        .fallback(fallback)
+        .fallback(move |request: Request<Body>| not_found_page(request))
         .with_state(options)
+        // Files first, so a route such as `/{slug}` never shadows `/favicon.svg`.
+        .layer(from_fn_with_state(assets, files_first))
 }

@@ -8,7 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
+use axum::extract::State;
 use axum::http::{HeaderValue, Method, Request, StatusCode, Uri, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt;
@@ -101,6 +103,35 @@ impl StaticAssets {
     }
 }
 
+/// Serves the file a request names when there is one, else hands the request on to the
+/// site's pages. Only paths that can name a file (`/pkg/…` or a last segment with a dot)
+/// touch the disk, so pages pay nothing for it.
+pub async fn files_first(
+    State(assets): State<StaticAssets>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    if !may_name_a_file(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match assets
+        .serve(Request::from_parts(parts.clone(), Body::empty()))
+        .await
+    {
+        Some(response) => response,
+        None => next.run(Request::from_parts(parts, body)).await,
+    }
+}
+
+fn may_name_a_file(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'))
+}
+
 /// A short hash over the names and contents of the bundle's files, or `None` when the
 /// bundle has not been built.
 fn bundle_version(pkg: &Path) -> Option<String> {
@@ -126,6 +157,16 @@ fn bundle_version(pkg: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_that_can_name_a_file_touch_the_disk() {
+        assert!(may_name_a_file("/favicon.svg"));
+        assert!(may_name_a_file("/pkg/luckyplans.js"));
+        assert!(may_name_a_file("/pkg/0123456789abcdef/luckyplans.wasm"));
+        assert!(!may_name_a_file("/"));
+        assert!(!may_name_a_file("/configuration"));
+        assert!(!may_name_a_file("/v1.2/notes"));
+    }
 
     #[test]
     fn the_version_changes_with_the_bundle_and_ignores_compressed_copies() {

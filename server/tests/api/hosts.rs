@@ -21,7 +21,7 @@ async fn each_host_serves_its_own_site() {
             "landing",
             "Test trading strategies on machines you control",
         ),
-        ("docs.localhost", "docs", "What LuckyPlans is"),
+        ("docs.localhost", "docs", "One server, four sites"),
         (
             "beta.localhost",
             "beta",
