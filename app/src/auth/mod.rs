@@ -1,13 +1,21 @@
 //! The one auth and session layer shared by every site.
 //!
+//! - [`model`]: wire types (the signed-in user, roles, typed errors with field details).
+//! - [`api`]: the server functions under `/api/auth/` (register, login, logout, me).
+//! - `ssr` (server only): validation, argon2id passwords, the user store, the audit log.
+//!
 //! Sessions are stored server-side through [`session_store::SessionBackend`] (Redis when
 //! configured, else the SQL database) and carried by one cookie configured in
 //! [`session_layer`], so landing, docs, beta and admin see the same signed-in user.
 
+pub mod api;
+pub mod model;
 #[cfg(feature = "ssr")]
 mod session_layer;
 #[cfg(feature = "ssr")]
 pub mod session_store;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 #[cfg(feature = "ssr")]
 pub use session_layer::{SESSION_COOKIE, SessionSettings, session_layer};

@@ -1,4 +1,5 @@
 //! Layers applied to every response.
 
 pub mod request_id;
+pub mod same_origin;
 pub mod security_headers;

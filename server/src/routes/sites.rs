@@ -20,6 +20,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
 
 use super::static_files::{StaticAssets, files_first};
+use crate::middleware::same_origin::{OwnOrigins, same_origin};
 use crate::middleware::security_headers::CspNonce;
 use crate::state::AppState;
 
@@ -129,8 +130,10 @@ pub async fn dispatch(State(sites): State<Arc<Sites>>, request: Request) -> Resp
 /// What every render and server function of a site gets in context.
 fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let urls = state.urls().clone();
+    let database = state.database().clone();
     move || {
         provide_context(urls.clone());
+        provide_context(database.clone());
         let nonce = use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
         if let Some(CspNonce(nonce)) = nonce {
@@ -165,4 +168,8 @@ where
         .with_state(options)
         // Files first, so a route such as `/{slug}` never shadows `/favicon.svg`.
         .layer(from_fn_with_state(assets, files_first))
+        .layer(from_fn_with_state(
+            Arc::new(OwnOrigins::new(state.urls())),
+            same_origin,
+        ))
 }

@@ -1,0 +1,49 @@
+//! The auth server functions, with stable endpoints under `/api/auth/`.
+//!
+//! They take form-encoded bodies, so the sign-in and register forms also work as plain
+//! HTML forms without JavaScript. Errors are typed ([`AuthError`]) and answered with a
+//! matching HTTP status.
+
+use leptos::prelude::*;
+
+use super::model::{AuthError, CurrentUser};
+
+/// Creates an account and signs it in.
+#[server(prefix = "/api", endpoint = "auth/register")]
+pub async fn register(
+    email: String,
+    password: String,
+    display_name: String,
+) -> Result<CurrentUser, AuthError> {
+    with_status(super::ssr::handlers::register(email, password, display_name).await)
+}
+
+/// Signs in with email and password. Unknown emails and wrong passwords get the same
+/// answer after the same amount of work.
+#[server(prefix = "/api", endpoint = "auth/login")]
+pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthError> {
+    with_status(super::ssr::handlers::login(email, password).await)
+}
+
+/// Signs out: the server-side session is destroyed and the cookie cleared.
+#[server(prefix = "/api", endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AuthError> {
+    with_status(super::ssr::handlers::logout().await)
+}
+
+/// The signed-in user, or `None`. Every site's header calls it.
+#[server(prefix = "/api", endpoint = "auth/me")]
+pub async fn me() -> Result<Option<CurrentUser>, AuthError> {
+    with_status(super::ssr::handlers::me().await)
+}
+
+/// Sets the response status that matches an error.
+#[cfg(feature = "ssr")]
+fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {
+    if let Err(err) = &result
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(err.status_code());
+    }
+    result
+}

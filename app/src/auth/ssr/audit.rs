@@ -1,0 +1,52 @@
+//! The audit log: who did what to whom, from where. Never secrets.
+
+use super::request::ClientInfo;
+use super::users::on_pool;
+use crate::storage::Database;
+
+/// What happened. The string form is stored and filtered on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    Register,
+    SignIn,
+    SignInFailed,
+    SignOut,
+}
+
+impl AuditAction {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignOut => "sign_out",
+        }
+    }
+}
+
+/// Writes one entry. A failure is logged and swallowed: the audited action already happened.
+pub async fn record(
+    database: &Database,
+    action: AuditAction,
+    actor: Option<&str>,
+    subject: Option<&str>,
+    client: &ClientInfo,
+    details: serde_json::Value,
+) {
+    let sql = "INSERT INTO audit_log (actor_id, subject_id, action, ip, user_agent, details) \
+               VALUES ($1, $2, $3, $4, $5, $6)";
+    let details = details.to_string();
+    let result = on_pool!(database, |pool| sqlx::query(sql)
+        .bind(actor)
+        .bind(subject)
+        .bind(action.as_str())
+        .bind(client.ip.as_deref())
+        .bind(client.user_agent.as_deref())
+        .bind(&details)
+        .execute(pool)
+        .await
+        .map(drop));
+    if let Err(err) = result {
+        tracing::error!(action = action.as_str(), error = %err, "audit entry not written");
+    }
+}

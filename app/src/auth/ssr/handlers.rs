@@ -1,0 +1,173 @@
+//! The bodies of the auth server functions (see `auth::api` for their endpoints).
+
+use super::super::model::{AuthError, CurrentUser};
+use super::request::{AuthRequest, USER_ID_KEY, internal};
+
+pub async fn register(
+    email: String,
+    password: String,
+    display_name: String,
+) -> Result<CurrentUser, AuthError> {
+    use super::super::model::Role;
+    use super::audit::{self, AuditAction};
+    use super::input::{DisplayName, Email, FieldErrors};
+    use super::{password as passwords, users};
+
+    let mut errors = FieldErrors::default();
+    let parsed_email = errors.check(Email::parse(&email));
+    let parsed_name = errors.check(DisplayName::parse(&display_name));
+    errors.check(passwords::check_strength(
+        &password,
+        &[&email, &display_name],
+    ));
+    errors.into_result()?;
+    let (Some(email), Some(display_name)) = (parsed_email, parsed_name) else {
+        return Err(AuthError::Internal);
+    };
+
+    let request = AuthRequest::current().await?;
+    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
+        .await
+        .map_err(|err| internal("hashing a password", &err))?
+        .map_err(|err| internal("hashing a password", &err))?;
+    let user =
+        match users::create(&request.database, &email, &display_name, &hash, Role::User).await {
+            Ok(user) => user,
+            Err(users::CreateUserError::EmailTaken) => {
+                return Err(AuthError::field(
+                    "email",
+                    "An account with this email already exists. Sign in instead.",
+                ));
+            }
+            Err(users::CreateUserError::Storage(err)) => {
+                return Err(internal("storing an account", &err));
+            }
+        };
+    start_session(&request, &user.id).await?;
+    audit::record(
+        &request.database,
+        AuditAction::Register,
+        Some(&user.id),
+        Some(&user.id),
+        &request.client,
+        serde_json::json!({}),
+    )
+    .await;
+    Ok(user.to_current_user())
+}
+
+pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthError> {
+    use super::audit::{self, AuditAction};
+    use super::input::Email;
+    use super::{password as passwords, users};
+
+    if password.chars().count() > passwords::MAX_LENGTH {
+        return Err(AuthError::WrongCredentials);
+    }
+    let request = AuthRequest::current().await?;
+    let user = match Email::parse(&email) {
+        Ok(email) => users::find_by_email(&request.database, &email)
+            .await
+            .map_err(|err| internal("looking up an account", &err))?,
+        Err(_) => None,
+    };
+    let stored = user.as_ref().and_then(|user| user.password_hash.clone());
+    let matches = tokio::task::spawn_blocking(move || {
+        passwords::verify_or_dummy(&password, stored.as_deref())
+    })
+    .await
+    .map_err(|err| internal("verifying a password", &err))?;
+
+    let user = match user {
+        Some(user) if matches && user.is_active() => user,
+        other => {
+            let subject = other.as_ref().map(|user| user.id.as_str());
+            audit::record(
+                &request.database,
+                AuditAction::SignInFailed,
+                None,
+                subject,
+                &request.client,
+                serde_json::json!({ "reason": if other.is_none() { "unknown_email" } else if matches { "disabled" } else { "wrong_password" } }),
+            )
+            .await;
+            return Err(AuthError::WrongCredentials);
+        }
+    };
+    start_session(&request, &user.id).await?;
+    users::record_sign_in(&request.database, &user.id)
+        .await
+        .map_err(|err| internal("recording a sign-in", &err))?;
+    audit::record(
+        &request.database,
+        AuditAction::SignIn,
+        Some(&user.id),
+        Some(&user.id),
+        &request.client,
+        serde_json::json!({ "method": "password" }),
+    )
+    .await;
+    Ok(user.to_current_user())
+}
+
+pub async fn logout() -> Result<(), AuthError> {
+    use super::audit::{self, AuditAction};
+
+    let request = AuthRequest::current().await?;
+    let user_id = request.user_id().await?;
+    request
+        .session
+        .flush()
+        .await
+        .map_err(|err| internal("ending a session", &err))?;
+    if let Some(user_id) = user_id {
+        audit::record(
+            &request.database,
+            AuditAction::SignOut,
+            Some(&user_id),
+            Some(&user_id),
+            &request.client,
+            serde_json::json!({}),
+        )
+        .await;
+    }
+    Ok(())
+}
+
+pub async fn me() -> Result<Option<CurrentUser>, AuthError> {
+    use super::users;
+
+    let request = AuthRequest::current().await?;
+    let Some(user_id) = request.user_id().await? else {
+        return Ok(None);
+    };
+    let user = users::find_by_id(&request.database, &user_id)
+        .await
+        .map_err(|err| internal("loading the signed-in user", &err))?;
+    match user {
+        Some(user) if user.is_active() => Ok(Some(user.to_current_user())),
+        // A disabled or deleted account loses its session on its next request.
+        _ => {
+            request
+                .session
+                .flush()
+                .await
+                .map_err(|err| internal("ending a session", &err))?;
+            Ok(None)
+        }
+    }
+}
+
+/// A fresh session id (no fixation), then the user in it.
+async fn start_session(request: &AuthRequest, user_id: &str) -> Result<(), AuthError> {
+    request
+        .session
+        .cycle_id()
+        .await
+        .map_err(|err| internal("renewing a session id", &err))?;
+    request
+        .session
+        .insert(USER_ID_KEY, user_id)
+        .await
+        .map_err(|err| internal("writing a session", &err))
+}

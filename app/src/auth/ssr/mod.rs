@@ -1,0 +1,9 @@
+//! Server-only half of the auth layer: validation, password hashing, the user store,
+//! the audit log and access to the caller's session.
+
+pub mod audit;
+pub mod handlers;
+pub mod input;
+pub mod password;
+pub mod request;
+pub mod users;

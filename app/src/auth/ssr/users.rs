@@ -1,0 +1,131 @@
+//! The user store: the same SQL on SQLite and PostgreSQL.
+
+use super::super::model::{CurrentUser, Role};
+use super::input::{DisplayName, Email};
+use crate::storage::{Database, StorageError};
+
+/// Runs the same statement on whichever pool the database has.
+macro_rules! on_pool {
+    ($database:expr, |$pool:ident| $body:expr) => {
+        match $database {
+            Database::Sqlite($pool) => $body,
+            Database::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// A user row as the auth layer needs it. Not `Serialize`: it holds the password hash.
+#[derive(Debug, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub status: String,
+    pub password_hash: Option<String>,
+}
+
+impl UserRecord {
+    pub fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+
+    pub fn to_current_user(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: Role::parse(&self.role).unwrap_or(Role::User),
+        }
+    }
+}
+
+/// Why a new account could not be stored.
+#[derive(Debug)]
+pub enum CreateUserError {
+    EmailTaken,
+    Storage(StorageError),
+}
+
+const COLUMNS: &str = "id, email, display_name, role, status, password_hash";
+
+fn storage_error(database: &Database, err: &sqlx::Error) -> StorageError {
+    let dependency = match database {
+        Database::Sqlite(_) => "database (sqlite)",
+        Database::Postgres(_) => "database (postgres)",
+    };
+    StorageError::from_sqlx(dependency, err)
+}
+
+/// Stores a new account and returns it.
+pub async fn create(
+    database: &Database,
+    email: &Email,
+    display_name: &DisplayName,
+    password_hash: &str,
+    role: Role,
+) -> Result<UserRecord, CreateUserError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let sql = "INSERT INTO users (id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5)";
+    let result = on_pool!(database, |pool| sqlx::query(sql)
+        .bind(&id)
+        .bind(email.as_str())
+        .bind(display_name.as_str())
+        .bind(role.as_str())
+        .bind(password_hash)
+        .execute(pool)
+        .await
+        .map(drop));
+    match result {
+        Ok(()) => {}
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
+            return Err(CreateUserError::EmailTaken);
+        }
+        Err(err) => return Err(CreateUserError::Storage(storage_error(database, &err))),
+    }
+    find_by_id(database, &id)
+        .await
+        .map_err(CreateUserError::Storage)?
+        .ok_or_else(|| {
+            CreateUserError::Storage(StorageError::failed("database", "a new account vanished"))
+        })
+}
+
+pub async fn find_by_email(
+    database: &Database,
+    email: &Email,
+) -> Result<Option<UserRecord>, StorageError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
+    on_pool!(database, |pool| sqlx::query_as::<_, UserRecord>(&sql)
+        .bind(email.as_str())
+        .fetch_optional(pool)
+        .await)
+    .map_err(|err| storage_error(database, &err))
+}
+
+pub async fn find_by_id(database: &Database, id: &str) -> Result<Option<UserRecord>, StorageError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    on_pool!(database, |pool| sqlx::query_as::<_, UserRecord>(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .map_err(|err| storage_error(database, &err))
+}
+
+/// Records a successful sign-in.
+pub async fn record_sign_in(database: &Database, id: &str) -> Result<(), StorageError> {
+    let sql = match database {
+        Database::Sqlite(_) => {
+            "UPDATE users SET last_sign_in_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $1"
+        }
+        Database::Postgres(_) => "UPDATE users SET last_sign_in_at = now() WHERE id = $1",
+    };
+    on_pool!(database, |pool| sqlx::query(sql)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop))
+    .map_err(|err| storage_error(database, &err))
+}
+
+pub(crate) use on_pool;

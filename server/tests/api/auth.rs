@@ -1,0 +1,242 @@
+//! The auth server functions over HTTP: sessions, fixation, uniform failures, CSRF, audit.
+
+use crate::helpers::{TestApp, spawn_app};
+
+const PASSWORD: &str = "copper kettle orbits lazily";
+
+/// A form post to a server function on the beta host, as a same-origin page would send it.
+async fn post(
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let origin = format!("http://beta.localhost:{}", app.addr.port());
+    let mut request = app
+        .client
+        .post(app.url(&format!("/api/auth/{endpoint}")))
+        .header("host", format!("beta.localhost:{}", app.addr.port()))
+        .header("origin", origin)
+        .form(form);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("server function call")
+}
+
+/// The `lp_session=…` pair a response sets, if any.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("lp_session="))
+        .and_then(|value| value.split(';').next())
+        .map(str::to_owned)
+}
+
+async fn me(app: &TestApp, cookie: &str) -> serde_json::Value {
+    let response = post(app, "me", &[], Some(cookie)).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("json")
+}
+
+async fn register(app: &TestApp, email: &str) -> String {
+    let response = post(
+        app,
+        "register",
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("display_name", "Ada Lovelace"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    session_cookie(&response).expect("registering signs in")
+}
+
+async fn audit_count(app: &TestApp, action: &str) -> i64 {
+    use app::storage::Database;
+    let sql = "SELECT COUNT(*) FROM audit_log WHERE action = $1";
+    match app.app_state.database() {
+        Database::Sqlite(pool) => sqlx::query_scalar(sql).bind(action).fetch_one(pool).await,
+        Database::Postgres(pool) => sqlx::query_scalar(sql).bind(action).fetch_one(pool).await,
+    }
+    .expect("audit count")
+}
+
+#[tokio::test]
+async fn register_signs_in_and_sign_out_kills_the_session() {
+    let app = spawn_app().await;
+    let cookie = register(&app, "Ada@Example.org").await;
+    let user = me(&app, &cookie).await;
+    assert_eq!(user["email"], "ada@example.org", "emails are normalised");
+    assert_eq!(user["display_name"], "Ada Lovelace");
+    assert_eq!(user["role"], "user");
+
+    let response = post(&app, "logout", &[], Some(&cookie)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        me(&app, &cookie).await,
+        serde_json::Value::Null,
+        "the old id is dead"
+    );
+    assert_eq!(audit_count(&app, "register").await, 1);
+    assert_eq!(audit_count(&app, "sign_out").await, 1);
+}
+
+#[tokio::test]
+async fn signing_in_issues_a_new_session_id_and_the_old_one_dies() {
+    let app = spawn_app().await;
+    let first = register(&app, "ada@example.org").await;
+    let response = post(
+        &app,
+        "login",
+        &[("email", "ADA@example.org"), ("password", PASSWORD)],
+        Some(&first),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let second = session_cookie(&response).expect("a session cookie");
+    assert_ne!(first, second, "no session fixation");
+    assert_eq!(me(&app, &first).await, serde_json::Value::Null);
+    assert_eq!(me(&app, &second).await["email"], "ada@example.org");
+    assert_eq!(audit_count(&app, "sign_in").await, 1);
+}
+
+#[tokio::test]
+async fn an_unknown_email_and_a_wrong_password_get_the_same_answer() {
+    let app = spawn_app().await;
+    register(&app, "ada@example.org").await;
+    let wrong_password = post(
+        &app,
+        "login",
+        &[
+            ("email", "ada@example.org"),
+            ("password", "not the password at all"),
+        ],
+        None,
+    )
+    .await;
+    let unknown_email = post(
+        &app,
+        "login",
+        &[
+            ("email", "nobody@example.org"),
+            ("password", "not the password at all"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(wrong_password.status(), 401);
+    assert_eq!(unknown_email.status(), 401);
+    assert!(session_cookie(&wrong_password).is_none());
+    let a = wrong_password.text().await.expect("body");
+    let b = unknown_email.text().await.expect("body");
+    assert_eq!(a, b);
+    assert!(a.contains("wrong_credentials"), "{a}");
+    assert_eq!(audit_count(&app, "sign_in_failed").await, 2);
+}
+
+#[tokio::test]
+async fn registration_refuses_bad_input_field_by_field() {
+    let app = spawn_app().await;
+    let response = post(
+        &app,
+        "register",
+        &[
+            ("email", "not-an-email"),
+            ("password", "password1234"),
+            ("display_name", " "),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["code"], "invalid_input");
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["email", "display_name", "password"]);
+
+    register(&app, "ada@example.org").await;
+    let again = post(
+        &app,
+        "register",
+        &[
+            ("email", "ADA@EXAMPLE.ORG"),
+            ("password", PASSWORD),
+            ("display_name", "Imposter"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(again.status(), 422);
+    let body: serde_json::Value = again.json().await.expect("json");
+    assert_eq!(body["fields"][0]["field"], "email", "{body}");
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_same_site_ones_pass() {
+    let app = spawn_app().await;
+    let port = app.addr.port();
+    for (header, value) in [
+        ("origin", "https://evil.example".to_owned()),
+        ("origin", "null".to_owned()),
+        ("referer", "https://evil.example/page".to_owned()),
+        ("sec-fetch-site", "cross-site".to_owned()),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .header("host", format!("beta.localhost:{port}"))
+            .header(header, value.as_str())
+            .form(&[("email", "a@example.org"), ("password", "x")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 403, "{header}: {value}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "cross_site_request");
+    }
+    // The landing page's header asks `me` from its own origin: allowed.
+    let response = app
+        .client
+        .post(app.url("/api/auth/me"))
+        .header("host", format!("localhost:{port}"))
+        .header("origin", format!("http://localhost:{port}"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn the_sign_in_form_works_without_javascript() {
+    let app = spawn_app().await;
+    register(&app, "ada@example.org").await;
+    let port = app.addr.port();
+    let response = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("host", format!("beta.localhost:{port}"))
+        .header("origin", format!("http://beta.localhost:{port}"))
+        .header("referer", format!("http://beta.localhost:{port}/login"))
+        .header("accept", "text/html")
+        .form(&[("email", "ada@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("request");
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert!(
+        session_cookie(&response).is_some(),
+        "signed in by a plain form post"
+    );
+}
