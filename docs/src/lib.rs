@@ -3,6 +3,7 @@
 mod content;
 mod pages;
 
+use app::auth::AccountNav;
 use app::site::{Site, use_site_urls};
 use app::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -35,14 +36,11 @@ pub fn DocsApp() -> impl IntoView {
         NavLink::new("Operations", "/operations"),
         NavLink::new("Home", urls.url(Site::Landing, "/")),
     ];
-    let app_url = urls.url(Site::Beta, "/");
     view! {
         <Title formatter=|title: String| format!("{title} · LuckyPlans Docs") />
         <Router>
             <SiteHeader site=Site::Docs links>
-                <a class="btn btn-secondary btn-sm" href=app_url>
-                    "Open the app"
-                </a>
+                <AccountNav />
             </SiteHeader>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>

@@ -2,6 +2,7 @@
 
 mod home;
 
+use app::auth::AccountNav;
 use app::site::{Site, use_site_urls};
 use app::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -30,14 +31,11 @@ pub fn LandingApp() -> impl IntoView {
         NavLink::new("Features", "/#features"),
         NavLink::new("Docs", urls.url(Site::Docs, "/")),
     ];
-    let app_url = urls.url(Site::Beta, "/");
     view! {
         <Title formatter=|title: String| format!("{title} · LuckyPlans") />
         <Router>
             <SiteHeader site=Site::Landing links>
-                <a class="btn btn-primary btn-sm" href=app_url>
-                    "Open the app"
-                </a>
+                <AccountNav />
             </SiteHeader>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>

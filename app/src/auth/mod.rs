@@ -10,6 +10,8 @@
 
 pub mod api;
 pub mod model;
+mod nav;
+pub mod return_to;
 #[cfg(feature = "ssr")]
 mod session_layer;
 #[cfg(feature = "ssr")]
@@ -17,5 +19,6 @@ pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use nav::AccountNav;
 #[cfg(feature = "ssr")]
 pub use session_layer::{SESSION_COOKIE, SessionSettings, session_layer};

@@ -1,10 +1,16 @@
 //! The product app served on the beta host.
 
+mod account;
+mod forms;
 mod home;
+mod login;
+mod nav;
+mod register;
 
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -33,10 +39,15 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|title: String| format!("{title} · LuckyPlans") />
         <Router>
-            <SiteHeader site=Site::Beta links />
+            <SiteHeader site=Site::Beta links>
+                <nav::BetaAccountNav />
+            </SiteHeader>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage />
+                    <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=register::RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -3,12 +3,14 @@
 //! `style/tailwind.css`; the views here only use its tokens and component classes.
 
 mod document;
+mod form;
 mod icons;
 mod layout;
 mod not_found;
 pub mod theme;
 
 pub use document::{Document, SITE_NAME};
+pub use form::TextField;
 pub use icons::{Icon, IconKind};
 pub use layout::{NavLink, SiteFooter, SiteHeader};
 pub use not_found::NotFound;

@@ -240,3 +240,116 @@ async fn the_sign_in_form_works_without_javascript() {
         "signed in by a plain form post"
     );
 }
+
+async fn page(app: &TestApp, host: &str, path: &str, cookie: Option<&str>) -> reqwest::Response {
+    // Browsers ask for HTML; that is what makes redirects real 302s.
+    let mut request = app.get(host, path).header("accept", "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("page")
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_sign_in_and_register_pages_are_plain_forms_posting_to_the_auth_api() {
+    let app = spawn_app().await;
+    let login = page(&app, "beta.localhost", "/login", None).await;
+    assert_eq!(login.status(), 200);
+    let html = login.text().await.expect("html");
+    assert!(html.contains("action=\"/api/auth/login\""), "{html}");
+    assert!(html.contains("name=\"email\"") && html.contains("name=\"password\""));
+    assert!(
+        html.contains("for=\"field-email\"") && html.contains("id=\"field-email\""),
+        "inputs are labelled"
+    );
+
+    let register = page(&app, "beta.localhost", "/register", None).await;
+    assert_eq!(register.status(), 200);
+    let html = register.text().await.expect("html");
+    assert!(html.contains("action=\"/api/auth/register\""));
+    assert!(html.contains("name=\"display_name\""));
+}
+
+#[tokio::test]
+async fn the_account_page_sends_strangers_to_sign_in_and_back() {
+    let app = spawn_app().await;
+    let response = page(&app, "beta.localhost", "/account", None).await;
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(location(&response), "/login?returnTo=/account");
+
+    let cookie = register(&app, "ada@example.org").await;
+    let response = page(&app, "beta.localhost", "/account", Some(&cookie)).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("html")
+            .contains("Ada Lovelace")
+    );
+}
+
+#[tokio::test]
+async fn return_to_is_honoured_only_for_same_site_paths() {
+    let app = spawn_app().await;
+    let cookie = register(&app, "ada@example.org").await;
+    for (target, expected) in [
+        ("/account", "/account"),
+        ("%2F%2Fevil.example", "/"),
+        ("https://evil.example", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ] {
+        let response = page(
+            &app,
+            "beta.localhost",
+            &format!("/login?returnTo={target}"),
+            Some(&cookie),
+        )
+        .await;
+        assert!(
+            response.status().is_redirection(),
+            "{target}: {}",
+            response.status()
+        );
+        assert_eq!(location(&response), expected, "{target}");
+    }
+}
+
+#[tokio::test]
+async fn every_site_header_knows_who_is_signed_in() {
+    let app = spawn_app().await;
+    let cookie = register(&app, "ada@example.org").await;
+    for host in ["localhost", "docs.localhost"] {
+        let anonymous = page(&app, host, "/", None)
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert!(anonymous.contains(">Sign in<"), "{host}");
+        assert!(!anonymous.contains("Ada Lovelace"), "{host}");
+        let signed_in = page(&app, host, "/", Some(&cookie))
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert!(signed_in.contains(">Open the app<"), "{host}");
+        assert!(signed_in.contains("Ada Lovelace"), "{host}");
+    }
+    let beta = page(&app, "beta.localhost", "/", Some(&cookie))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        beta.contains("href=\"/account\""),
+        "the beta header links the account"
+    );
+}

@@ -1,0 +1,28 @@
+//! The beta header's account corner.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+
+use crate::auth::api::me;
+
+#[component]
+pub fn BetaAccountNav() -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |()| me());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => Either::Left(view! {
+                        <a class="btn btn-secondary btn-sm" href="/account" data-testid="account-link">
+                            {user.display_name}
+                        </a>
+                    }),
+                    _ => Either::Right(view! {
+                        <a class="nav-link" href="/login">"Sign in"</a>
+                        <a class="btn btn-primary btn-sm" href="/register">"Create account"</a>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
