@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use app::auth::SessionSettings;
+use app::auth::ssr::throttle::LockoutPolicy;
 use app::site::SiteUrls;
 use app::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
 use figment::Figment;
@@ -70,6 +71,8 @@ pub struct Config {
     pub objects: ObjectStoreConfig,
     pub shutdown_timeout: Duration,
     pub session_idle_timeout: Duration,
+    /// Per-account sign-in throttling.
+    pub lockout: LockoutPolicy,
 }
 
 /// The port written into public URLs.
@@ -112,10 +115,13 @@ struct Settings {
     s3_path_style: Option<bool>,
     shutdown_timeout_secs: Option<u64>,
     session_idle_timeout_secs: Option<u64>,
+    lockout_threshold: Option<u32>,
+    lockout_window_secs: Option<u64>,
+    lockout_duration_secs: Option<u64>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 19] = [
+const ENV_KEYS: [&str; 22] = [
     "env",
     "addr",
     "base_domain",
@@ -135,6 +141,9 @@ const ENV_KEYS: [&str; 19] = [
     "s3_path_style",
     "shutdown_timeout_secs",
     "session_idle_timeout_secs",
+    "lockout_threshold",
+    "lockout_window_secs",
+    "lockout_duration_secs",
 ];
 
 /// The default configuration file, read when present.
@@ -221,6 +230,7 @@ impl Config {
             None => PublicPort::Listening,
         };
         let objects = parse_objects(&settings, &data_dir)?;
+        let lockout = parse_lockout(&settings)?;
         let database = parse_database(settings.database_url, &data_dir)?;
         let redis_url = match settings.redis_url {
             Some(url) if url.expose_secret().trim().is_empty() => None,
@@ -261,6 +271,7 @@ impl Config {
             session_idle_timeout: Duration::from_secs(
                 settings.session_idle_timeout_secs.unwrap_or(2 * 60 * 60),
             ),
+            lockout,
         })
     }
 
@@ -374,6 +385,35 @@ fn parse_database(
         "DATABASE_URL",
         "must start with postgres://, postgresql:// or sqlite:",
     ))
+}
+
+fn parse_lockout(settings: &Settings) -> Result<LockoutPolicy, ConfigError> {
+    let defaults = LockoutPolicy::default();
+    let threshold = settings.lockout_threshold.unwrap_or(defaults.threshold);
+    if threshold == 0 {
+        return Err(ConfigError::new(
+            "LP_LOCKOUT_THRESHOLD",
+            "must be at least 1",
+        ));
+    }
+    let positive = |value: Option<u64>, default: Duration, setting: &str| match value {
+        Some(0) => Err(ConfigError::new(setting, "must be at least 1 second")),
+        Some(secs) => Ok(Duration::from_secs(secs)),
+        None => Ok(default),
+    };
+    Ok(LockoutPolicy {
+        threshold,
+        window: positive(
+            settings.lockout_window_secs,
+            defaults.window,
+            "LP_LOCKOUT_WINDOW_SECS",
+        )?,
+        duration: positive(
+            settings.lockout_duration_secs,
+            defaults.duration,
+            "LP_LOCKOUT_DURATION_SECS",
+        )?,
+    })
 }
 
 fn parse_objects(settings: &Settings, data_dir: &Path) -> Result<ObjectStoreConfig, ConfigError> {

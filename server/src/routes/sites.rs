@@ -131,9 +131,11 @@ pub async fn dispatch(State(sites): State<Arc<Sites>>, request: Request) -> Resp
 fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let urls = state.urls().clone();
     let database = state.database().clone();
+    let lockout = state.config().lockout;
     move || {
         provide_context(urls.clone());
         provide_context(database.clone());
+        provide_context(lockout);
         let nonce = use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
         if let Some(CspNonce(nonce)) = nonce {

@@ -353,3 +353,49 @@ async fn every_site_header_knows_who_is_signed_in() {
         "the beta header links the account"
     );
 }
+
+#[tokio::test]
+async fn five_failures_lock_the_account_with_the_same_message_until_the_lock_ends() {
+    use app::auth::ssr::throttle::LockoutPolicy;
+    use std::time::Duration;
+    let app = crate::helpers::spawn_app_with(crate::helpers::Setup {
+        lockout: LockoutPolicy {
+            threshold: 5,
+            window: Duration::from_secs(900),
+            duration: Duration::from_secs(2),
+        },
+        ..crate::helpers::Setup::default()
+    })
+    .await;
+    register(&app, "ada@example.org").await;
+    let wrong = [
+        ("email", "ada@example.org"),
+        ("password", "not the password at all"),
+    ];
+    let mut wrong_answer = String::new();
+    for _ in 0..5 {
+        let response = post(&app, "login", &wrong, None).await;
+        assert_eq!(response.status(), 401);
+        wrong_answer = response.text().await.expect("body");
+    }
+    assert_eq!(audit_count(&app, "lockout").await, 1);
+
+    let right = [("email", "ada@example.org"), ("password", PASSWORD)];
+    let locked = post(&app, "login", &right, None).await;
+    assert_eq!(
+        locked.status(),
+        401,
+        "the right password is refused while locked"
+    );
+    assert!(session_cookie(&locked).is_none());
+    assert_eq!(
+        locked.text().await.expect("body"),
+        wrong_answer,
+        "same message as a wrong password"
+    );
+
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let response = post(&app, "login", &right, None).await;
+    assert_eq!(response.status(), 200, "the lock ends");
+    assert_eq!(audit_count(&app, "lockout_ended").await, 1);
+}

@@ -60,6 +60,7 @@ impl Drop for TestApp {
 pub struct Setup {
     pub environment: Environment,
     pub base_domain: String,
+    pub lockout: app::auth::ssr::throttle::LockoutPolicy,
 }
 
 impl Default for Setup {
@@ -67,6 +68,7 @@ impl Default for Setup {
         Self {
             environment: Environment::Development,
             base_domain: "localhost".to_owned(),
+            lockout: app::auth::ssr::throttle::LockoutPolicy::default(),
         }
     }
 }
@@ -165,6 +167,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         objects,
         shutdown_timeout: Duration::from_secs(5),
         session_idle_timeout: Duration::from_secs(7200),
+        lockout: setup.lockout,
     };
     let app = Application::build(config).await.expect("the server starts");
     let addr = app.local_addr();

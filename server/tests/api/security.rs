@@ -58,6 +58,7 @@ async fn production_behind_tls_sends_hsts() {
     let app = spawn_app_with(Setup {
         environment: Environment::Production,
         base_domain: "luckyplans.test".to_owned(),
+        ..Setup::default()
     })
     .await;
     let (_, headers, html) = app.page("luckyplans.test", "/").await;

@@ -10,6 +10,8 @@ pub enum AuditAction {
     Register,
     SignIn,
     SignInFailed,
+    Lockout,
+    LockoutEnded,
     SignOut,
 }
 
@@ -19,6 +21,8 @@ impl AuditAction {
             Self::Register => "register",
             Self::SignIn => "sign_in",
             Self::SignInFailed => "sign_in_failed",
+            Self::Lockout => "lockout",
+            Self::LockoutEnded => "lockout_ended",
             Self::SignOut => "sign_out",
         }
     }

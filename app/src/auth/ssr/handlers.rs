@@ -59,7 +59,9 @@ pub async fn register(
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthError> {
     use super::audit::{self, AuditAction};
     use super::input::Email;
+    use super::throttle::{self, LockoutPolicy};
     use super::{password as passwords, users};
+    use leptos::prelude::use_context;
 
     if password.chars().count() > passwords::MAX_LENGTH {
         return Err(AuthError::WrongCredentials);
@@ -78,9 +80,18 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
     .await
     .map_err(|err| internal("verifying a password", &err))?;
 
+    let policy = use_context::<LockoutPolicy>().unwrap_or_default();
     let user = match user {
-        Some(user) if matches && user.is_active() => user,
+        Some(user) if matches && user.is_active() && !throttle::is_locked(user.locked_until) => {
+            user
+        }
         other => {
+            let reason = match &other {
+                None => "unknown_email",
+                Some(user) if throttle::is_locked(user.locked_until) => "locked",
+                Some(user) if !user.is_active() => "disabled",
+                Some(_) => "wrong_password",
+            };
             let subject = other.as_ref().map(|user| user.id.as_str());
             audit::record(
                 &request.database,
@@ -88,12 +99,42 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
                 None,
                 subject,
                 &request.client,
-                serde_json::json!({ "reason": if other.is_none() { "unknown_email" } else if matches { "disabled" } else { "wrong_password" } }),
+                serde_json::json!({ "reason": reason }),
             )
             .await;
+            if let (Some(user), "wrong_password") = (&other, reason) {
+                let outcome = throttle::record_failure(&request.database, &user.id, policy)
+                    .await
+                    .map_err(|err| internal("counting a failed sign-in", &err))?;
+                if outcome == throttle::FailureOutcome::LockedNow {
+                    audit::record(
+                        &request.database,
+                        AuditAction::Lockout,
+                        None,
+                        Some(&user.id),
+                        &request.client,
+                        serde_json::json!({ "minutes": policy.duration.as_secs() / 60 }),
+                    )
+                    .await;
+                }
+            }
             return Err(AuthError::WrongCredentials);
         }
     };
+    if throttle::clear(&request.database, &user.id, user.locked_until)
+        .await
+        .map_err(|err| internal("clearing failed sign-ins", &err))?
+    {
+        audit::record(
+            &request.database,
+            AuditAction::LockoutEnded,
+            None,
+            Some(&user.id),
+            &request.client,
+            serde_json::json!({}),
+        )
+        .await;
+    }
     start_session(&request, &user.id).await?;
     users::record_sign_in(&request.database, &user.id)
         .await

@@ -6,4 +6,5 @@ pub mod handlers;
 pub mod input;
 pub mod password;
 pub mod request;
+pub mod throttle;
 pub mod users;

@@ -23,6 +23,7 @@ pub struct UserRecord {
     pub role: String,
     pub status: String,
     pub password_hash: Option<String>,
+    pub locked_until: Option<i64>,
 }
 
 impl UserRecord {
@@ -47,7 +48,7 @@ pub enum CreateUserError {
     Storage(StorageError),
 }
 
-const COLUMNS: &str = "id, email, display_name, role, status, password_hash";
+const COLUMNS: &str = "id, email, display_name, role, status, password_hash, locked_until";
 
 fn storage_error(database: &Database, err: &sqlx::Error) -> StorageError {
     let dependency = match database {
