@@ -14,7 +14,7 @@ pub struct PageMeta {
 }
 
 /// Every page, in sidebar order.
-pub const PAGES: [PageMeta; 4] = [
+pub const PAGES: [PageMeta; 5] = [
     PageMeta {
         slug: "",
         title: "Introduction",
@@ -29,6 +29,11 @@ pub const PAGES: [PageMeta; 4] = [
         slug: "configuration",
         title: "Configuration",
         description: "Every setting, its default and its environment variable.",
+    },
+    PageMeta {
+        slug: "accounts",
+        title: "Accounts and security",
+        description: "Registering and signing in, sessions, password rules, lockout, cross-site request defence and the audit log.",
     },
     PageMeta {
         slug: "operations",
@@ -66,6 +71,7 @@ mod source {
             "" => include_str!("../content/index.md"),
             "getting-started" => include_str!("../content/getting-started.md"),
             "configuration" => include_str!("../content/configuration.md"),
+            "accounts" => include_str!("../content/accounts.md"),
             "operations" => include_str!("../content/operations.md"),
             _ => return None,
         })

@@ -33,6 +33,7 @@ pub fn DocsApp() -> impl IntoView {
     let links = vec![
         NavLink::new("Getting started", "/getting-started"),
         NavLink::new("Configuration", "/configuration"),
+        NavLink::new("Accounts", "/accounts"),
         NavLink::new("Operations", "/operations"),
         NavLink::new("Home", urls.url(Site::Landing, "/")),
     ];
