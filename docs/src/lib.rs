@@ -43,7 +43,7 @@ pub fn DocsApp() -> impl IntoView {
             <SiteHeader site=Site::Docs links>
                 <AccountNav />
             </SiteHeader>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=pages::DocRoute ssr=SsrMode::Async />
                     <Route path=path!("/:slug") view=pages::DocRoute ssr=SsrMode::Async />

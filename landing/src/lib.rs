@@ -37,7 +37,7 @@ pub fn LandingApp() -> impl IntoView {
             <SiteHeader site=Site::Landing links>
                 <AccountNav />
             </SiteHeader>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage />
                 </Routes>

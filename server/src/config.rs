@@ -71,6 +71,8 @@ pub struct Config {
     pub objects: ObjectStoreConfig,
     pub shutdown_timeout: Duration,
     pub session_idle_timeout: Duration,
+    /// A signed-in session ends this long after sign-in, however active.
+    pub session_absolute_timeout: Duration,
     /// Per-account sign-in throttling.
     pub lockout: LockoutPolicy,
 }
@@ -115,13 +117,14 @@ struct Settings {
     s3_path_style: Option<bool>,
     shutdown_timeout_secs: Option<u64>,
     session_idle_timeout_secs: Option<u64>,
+    session_absolute_timeout_secs: Option<u64>,
     lockout_threshold: Option<u32>,
     lockout_window_secs: Option<u64>,
     lockout_duration_secs: Option<u64>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 22] = [
+const ENV_KEYS: [&str; 23] = [
     "env",
     "addr",
     "base_domain",
@@ -141,6 +144,7 @@ const ENV_KEYS: [&str; 22] = [
     "s3_path_style",
     "shutdown_timeout_secs",
     "session_idle_timeout_secs",
+    "session_absolute_timeout_secs",
     "lockout_threshold",
     "lockout_window_secs",
     "lockout_duration_secs",
@@ -270,6 +274,11 @@ impl Config {
             shutdown_timeout: Duration::from_secs(settings.shutdown_timeout_secs.unwrap_or(30)),
             session_idle_timeout: Duration::from_secs(
                 settings.session_idle_timeout_secs.unwrap_or(2 * 60 * 60),
+            ),
+            session_absolute_timeout: Duration::from_secs(
+                settings
+                    .session_absolute_timeout_secs
+                    .unwrap_or(24 * 60 * 60),
             ),
             lockout,
         })

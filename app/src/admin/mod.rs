@@ -36,7 +36,7 @@ pub fn AdminApp() -> impl IntoView {
         <Title formatter=|title: String| format!("{title} · LuckyPlans Admin") />
         <Router>
             <SiteHeader site=Site::Admin links />
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=AdminHome />
                 </Routes>

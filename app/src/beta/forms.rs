@@ -37,7 +37,7 @@ where
 pub fn FormAlert(message: Signal<Option<String>>) -> impl IntoView {
     view! {
         <div role="alert" aria-live="assertive">
-            {move || message.get().map(|text| view! { <p class="alert" data-testid="form-error">{text}</p> })}
+            {move || message.get().map(|text| view! { <p class="alert mb-5" data-testid="form-error">{text}</p> })}
         </div>
     }
 }

@@ -49,9 +49,9 @@ pub fn LoginPage() -> impl IntoView {
             </h1>
             <p class="lead mt-2">"Welcome back. Your agents kept working while you were away."</p>
             <div class="card mt-8">
+                <FormAlert message=form_error(action) />
                 <ActionForm action>
                     <div class="space-y-5">
-                        <FormAlert message=form_error(action) />
                         <TextField
                             name="email"
                             label="Email"

@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
             <SiteHeader site=Site::Beta links>
                 <nav::BetaAccountNav />
             </SiteHeader>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=home::HomePage />
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />

@@ -38,9 +38,9 @@ pub fn RegisterPage() -> impl IntoView {
             </h1>
             <p class="lead mt-2">"One account for the app, your agents and your public profile."</p>
             <div class="card mt-8">
+                <FormAlert message=form_error(action) />
                 <ActionForm action>
                     <div class="space-y-5">
-                        <FormAlert message=form_error(action) />
                         <TextField
                             name="display_name"
                             label="Name"

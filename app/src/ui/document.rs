@@ -36,7 +36,7 @@ pub fn Document(options: LeptosOptions, site: Site, children: Children) -> impl 
                 <HydrationScripts options />
                 <MetaTags />
             </head>
-            <body class="min-h-dvh bg-canvas text-fg antialiased">{children()}</body>
+            <body class="flex min-h-dvh flex-col bg-canvas text-fg antialiased">{children()}</body>
         </html>
     }
 }

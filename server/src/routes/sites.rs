@@ -132,7 +132,10 @@ fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
     let urls = state.urls().clone();
     let database = state.database().clone();
     let lockout = state.config().lockout;
+    let absolute_timeout =
+        app::auth::ssr::request::AbsoluteSessionTimeout(state.config().session_absolute_timeout);
     move || {
+        provide_context(absolute_timeout);
         provide_context(urls.clone());
         provide_context(database.clone());
         provide_context(lockout);

@@ -399,3 +399,16 @@ async fn five_failures_lock_the_account_with_the_same_message_until_the_lock_end
     assert_eq!(response.status(), 200, "the lock ends");
     assert_eq!(audit_count(&app, "lockout_ended").await, 1);
 }
+
+#[tokio::test]
+async fn a_session_ends_at_the_absolute_timeout_however_active() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Setup {
+        session_absolute_timeout: std::time::Duration::from_secs(2),
+        ..crate::helpers::Setup::default()
+    })
+    .await;
+    let cookie = register(&app, "ada@example.org").await;
+    assert_eq!(me(&app, &cookie).await["email"], "ada@example.org");
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(me(&app, &cookie).await, serde_json::Value::Null);
+}

@@ -61,6 +61,7 @@ pub struct Setup {
     pub environment: Environment,
     pub base_domain: String,
     pub lockout: app::auth::ssr::throttle::LockoutPolicy,
+    pub session_absolute_timeout: Duration,
 }
 
 impl Default for Setup {
@@ -69,6 +70,7 @@ impl Default for Setup {
             environment: Environment::Development,
             base_domain: "localhost".to_owned(),
             lockout: app::auth::ssr::throttle::LockoutPolicy::default(),
+            session_absolute_timeout: Duration::from_secs(24 * 60 * 60),
         }
     }
 }
@@ -167,6 +169,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         objects,
         shutdown_timeout: Duration::from_secs(5),
         session_idle_timeout: Duration::from_secs(7200),
+        session_absolute_timeout: setup.session_absolute_timeout,
         lockout: setup.lockout,
     };
     let app = Application::build(config).await.expect("the server starts");

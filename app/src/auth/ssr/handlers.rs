@@ -1,7 +1,7 @@
 //! The bodies of the auth server functions (see `auth::api` for their endpoints).
 
 use super::super::model::{AuthError, CurrentUser};
-use super::request::{AuthRequest, USER_ID_KEY, internal};
+use super::request::{AuthRequest, SIGNED_IN_AT_KEY, USER_ID_KEY, internal};
 
 pub async fn register(
     email: String,
@@ -209,6 +209,11 @@ async fn start_session(request: &AuthRequest, user_id: &str) -> Result<(), AuthE
     request
         .session
         .insert(USER_ID_KEY, user_id)
+        .await
+        .map_err(|err| internal("writing a session", &err))?;
+    request
+        .session
+        .insert(SIGNED_IN_AT_KEY, chrono::Utc::now().timestamp())
         .await
         .map_err(|err| internal("writing a session", &err))
 }

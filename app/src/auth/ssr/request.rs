@@ -10,6 +10,18 @@ use crate::storage::Database;
 
 /// The session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
+/// The session key holding when the user signed in (Unix seconds).
+pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+
+/// How long a signed-in session may live at most, however active; provided in context.
+#[derive(Clone, Copy, Debug)]
+pub struct AbsoluteSessionTimeout(pub std::time::Duration);
+
+impl Default for AbsoluteSessionTimeout {
+    fn default() -> Self {
+        Self(std::time::Duration::from_secs(24 * 60 * 60))
+    }
+}
 
 /// Where a request came from, for the audit log.
 #[derive(Clone, Debug, Default)]
@@ -55,12 +67,36 @@ impl AuthRequest {
         })
     }
 
-    /// The signed-in user's id, if the session has one.
+    /// The signed-in user's id, if the session has one and it has not outlived the
+    /// absolute timeout (an expired one is destroyed on the spot).
     pub async fn user_id(&self) -> Result<Option<String>, AuthError> {
-        self.session
+        let read = |err: tower_sessions::session::Error| internal("reading the session", &err);
+        let Some(user_id) = self
+            .session
             .get::<String>(USER_ID_KEY)
             .await
-            .map_err(|err| internal("reading the session", &err))
+            .map_err(read)?
+        else {
+            return Ok(None);
+        };
+        let signed_in_at = self
+            .session
+            .get::<i64>(SIGNED_IN_AT_KEY)
+            .await
+            .map_err(read)?;
+        let limit = use_context::<AbsoluteSessionTimeout>()
+            .unwrap_or_default()
+            .0;
+        let limit = i64::try_from(limit.as_secs()).unwrap_or(i64::MAX);
+        let expired = signed_in_at.is_none_or(|at| chrono::Utc::now().timestamp() - at >= limit);
+        if expired {
+            self.session
+                .flush()
+                .await
+                .map_err(|err| internal("ending an expired session", &err))?;
+            return Ok(None);
+        }
+        Ok(Some(user_id))
     }
 }
 
