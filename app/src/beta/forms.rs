@@ -1,9 +1,49 @@
 //! What the auth pages share: reading errors out of an action, and leaving the page.
 
+use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
+use crate::auth::api::me;
 use crate::auth::model::AuthError;
+use crate::auth::return_to::safe_return_to;
+
+/// Where to go after signing in: the page's `returnTo`, if it is a same-site path.
+pub fn use_return_to() -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| safe_return_to(query.read().get("returnTo").as_deref()))
+}
+
+/// Sends a visitor who is already signed in straight on to `return_to`.
+#[component]
+pub fn RedirectIfSignedIn(return_to: Memo<String>) -> impl IntoView {
+    let signed_in = Resource::new_blocking(|| (), |()| me());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match signed_in.await {
+                    Ok(Some(_)) => Either::Left(view! { <Redirect path=return_to.get_untracked() /> }),
+                    _ => Either::Right(()),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Once `action` succeeds, loads `return_to` afresh so every part of the page sees the session.
+pub fn go_to_on_success<S>(action: ServerAction<S>, return_to: Memo<String>)
+where
+    S: ServerFn<Error = AuthError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            go_to(&return_to.get_untracked());
+        }
+    });
+}
 
 /// The message for one field from the action's last result.
 pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>

@@ -1,27 +1,19 @@
 //! `/login`: sign in with email and password.
 
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
 
-use super::forms::{FormAlert, field_error, form_error, go_to};
-use crate::auth::api::{Login, me};
-use crate::auth::return_to::safe_return_to;
+use super::forms::{
+    FormAlert, RedirectIfSignedIn, field_error, form_error, go_to_on_success, use_return_to,
+};
+use crate::auth::api::Login;
 use crate::ui::TextField;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let query = use_query_map();
-    let return_to = Memo::new(move |_| safe_return_to(query.read().get("returnTo").as_deref()));
-    let signed_in = Resource::new_blocking(|| (), |()| me());
+    let return_to = use_return_to();
     let action = ServerAction::<Login>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            go_to(&return_to.get_untracked());
-        }
-    });
+    go_to_on_success(action, return_to);
     let register_href = move || {
         let target = return_to.get();
         if target == "/" {
@@ -35,14 +27,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <Title text="Sign in" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match signed_in.await {
-                    Ok(Some(_)) => Either::Left(view! { <Redirect path=return_to.get_untracked() /> }),
-                    _ => Either::Right(()),
-                }
-            })}
-        </Suspense>
+        <RedirectIfSignedIn return_to />
         <section class="container-narrow py-16" aria-labelledby="login-title">
             <h1 id="login-title" class="display-2">
                 "Sign in"
