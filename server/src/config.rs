@@ -75,6 +75,8 @@ pub struct Config {
     pub session_absolute_timeout: Duration,
     /// Per-account sign-in throttling.
     pub lockout: LockoutPolicy,
+    /// Requests per minute one address may make to `/api/auth/…`.
+    pub auth_rate_limit_per_minute: std::num::NonZeroU32,
 }
 
 /// The port written into public URLs.
@@ -121,10 +123,11 @@ struct Settings {
     lockout_threshold: Option<u32>,
     lockout_window_secs: Option<u64>,
     lockout_duration_secs: Option<u64>,
+    auth_rate_limit_per_minute: Option<u32>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 23] = [
+const ENV_KEYS: [&str; 24] = [
     "env",
     "addr",
     "base_domain",
@@ -148,6 +151,7 @@ const ENV_KEYS: [&str; 23] = [
     "lockout_threshold",
     "lockout_window_secs",
     "lockout_duration_secs",
+    "auth_rate_limit_per_minute",
 ];
 
 /// The default configuration file, read when present.
@@ -281,6 +285,12 @@ impl Config {
                     .unwrap_or(24 * 60 * 60),
             ),
             lockout,
+            auth_rate_limit_per_minute: std::num::NonZeroU32::new(
+                settings.auth_rate_limit_per_minute.unwrap_or(30),
+            )
+            .ok_or_else(|| {
+                ConfigError::new("LP_AUTH_RATE_LIMIT_PER_MINUTE", "must be at least 1")
+            })?,
         })
     }
 

@@ -20,6 +20,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
 
 use super::static_files::{StaticAssets, files_first};
+use crate::middleware::auth_rate_limit::{AuthRateLimit, auth_rate_limit};
 use crate::middleware::same_origin::{OwnOrigins, same_origin};
 use crate::middleware::security_headers::CspNonce;
 use crate::state::AppState;
@@ -42,6 +43,7 @@ impl Sites {
         let config = state.config();
         // While `cargo leptos watch` runs, files change under the running server.
         let watching = std::env::var_os("LEPTOS_WATCH").is_some();
+        let rate_limit = Arc::new(AuthRateLimit::per_minute(config.auth_rate_limit_per_minute));
         let session = app::auth::session_layer(
             state.sessions().clone(),
             &config.session_settings(state.urls()),
@@ -63,9 +65,11 @@ impl Sites {
                 landing::LandingApp,
                 landing::shell,
             )
-            .layer(session.clone()),
+            .layer(session.clone())
+            .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             docs: site_router(state, docs_options, docs_assets, docs::DocsApp, docs::shell)
-                .layer(session.clone()),
+                .layer(session.clone())
+                .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             beta: site_router(
                 state,
                 beta_options.clone(),
@@ -73,7 +77,8 @@ impl Sites {
                 app::beta::App,
                 app::beta::shell,
             )
-            .layer(session.clone()),
+            .layer(session.clone())
+            .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             // The admin section is part of the product build: same bundle, own root.
             admin: site_router(
                 state,
@@ -82,7 +87,8 @@ impl Sites {
                 app::admin::AdminApp,
                 app::admin::shell,
             )
-            .layer(session),
+            .layer(session)
+            .layer(from_fn_with_state(rate_limit, auth_rate_limit)),
         }
     }
 

@@ -412,3 +412,38 @@ async fn a_session_ends_at_the_absolute_timeout_however_active() {
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     assert_eq!(me(&app, &cookie).await, serde_json::Value::Null);
 }
+
+#[tokio::test]
+async fn one_address_hammering_the_auth_api_gets_429_with_retry_after() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Setup {
+        auth_rate_limit_per_minute: 5,
+        ..crate::helpers::Setup::default()
+    })
+    .await;
+    let form = [
+        ("email", "nobody@example.org"),
+        ("password", "whatever it is"),
+    ];
+    for _ in 0..5 {
+        assert_eq!(post(&app, "login", &form, None).await.status(), 401);
+    }
+    let limited = post(&app, "login", &form, None).await;
+    assert_eq!(limited.status(), 429);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let body: serde_json::Value = limited.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    // Pages and probes are not limited.
+    assert_eq!(
+        app.get("beta.localhost", "/")
+            .send()
+            .await
+            .expect("page")
+            .status(),
+        200
+    );
+}

@@ -62,6 +62,7 @@ pub struct Setup {
     pub base_domain: String,
     pub lockout: app::auth::ssr::throttle::LockoutPolicy,
     pub session_absolute_timeout: Duration,
+    pub auth_rate_limit_per_minute: u32,
 }
 
 impl Default for Setup {
@@ -71,6 +72,8 @@ impl Default for Setup {
             base_domain: "localhost".to_owned(),
             lockout: app::auth::ssr::throttle::LockoutPolicy::default(),
             session_absolute_timeout: Duration::from_secs(24 * 60 * 60),
+            // High enough that no other test meets it.
+            auth_rate_limit_per_minute: 10_000,
         }
     }
 }
@@ -171,6 +174,8 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         session_idle_timeout: Duration::from_secs(7200),
         session_absolute_timeout: setup.session_absolute_timeout,
         lockout: setup.lockout,
+        auth_rate_limit_per_minute: std::num::NonZeroU32::new(setup.auth_rate_limit_per_minute)
+            .expect("a positive limit"),
     };
     let app = Application::build(config).await.expect("the server starts");
     let addr = app.local_addr();
