@@ -37,6 +37,15 @@ pub async fn me() -> Result<Option<CurrentUser>, AuthError> {
     with_status(super::ssr::handlers::me().await)
 }
 
+/// Changes the signed-in user's password and gives the session a new id.
+#[server(prefix = "/api", endpoint = "auth/change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AuthError> {
+    with_status(super::ssr::handlers::change_password(current_password, new_password).await)
+}
+
 /// Sets the response status that matches an error.
 #[cfg(feature = "ssr")]
 fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {

@@ -447,3 +447,130 @@ async fn one_address_hammering_the_auth_api_gets_429_with_retry_after() {
         200
     );
 }
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_kills_the_old_session_id() {
+    let app = spawn_app().await;
+    let cookie = register(&app, "ada@example.org").await;
+    let new_password = "violet harbour sings backwards";
+
+    let anonymous = post(
+        &app,
+        "change_password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", new_password),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(anonymous.status(), 401, "strangers cannot change passwords");
+
+    let wrong = post(
+        &app,
+        "change_password",
+        &[
+            ("current_password", "not my password at all"),
+            ("new_password", new_password),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(wrong.status(), 422);
+    let body: serde_json::Value = wrong.json().await.expect("json");
+    assert_eq!(body["fields"][0]["field"], "current_password");
+
+    let weak = post(
+        &app,
+        "change_password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "password1234"),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(weak.status(), 422);
+
+    let changed = post(
+        &app,
+        "change_password",
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", new_password),
+        ],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let renewed = session_cookie(&changed).expect("a new session id");
+    assert_ne!(renewed, cookie);
+    assert_eq!(
+        me(&app, &cookie).await,
+        serde_json::Value::Null,
+        "the old id is dead"
+    );
+    assert_eq!(me(&app, &renewed).await["email"], "ada@example.org");
+    assert_eq!(audit_count(&app, "password_change").await, 1);
+
+    let old = post(
+        &app,
+        "login",
+        &[("email", "ada@example.org"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(old.status(), 401, "the old password no longer works");
+    let new = post(
+        &app,
+        "login",
+        &[("email", "ada@example.org"), ("password", new_password)],
+        None,
+    )
+    .await;
+    assert_eq!(new.status(), 200);
+}
+
+#[tokio::test]
+async fn production_session_cookies_are_secure_http_only_lax_and_shared_by_every_site() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Setup {
+        environment: server::config::Environment::Production,
+        base_domain: "luckyplans.test".to_owned(),
+        ..crate::helpers::Setup::default()
+    })
+    .await;
+    let response = app
+        .client
+        .post(app.url("/api/auth/register"))
+        .header("host", "beta.luckyplans.test")
+        .header("origin", "https://beta.luckyplans.test")
+        .form(&[
+            ("email", "ada@example.org"),
+            ("password", PASSWORD),
+            ("display_name", "Ada"),
+        ])
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(response.status(), 200);
+    let set_cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("lp_session="))
+        .expect("a session cookie")
+        .to_owned();
+    for attribute in [
+        "Secure",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Path=/",
+        "Domain=luckyplans.test",
+    ] {
+        assert!(
+            set_cookie.contains(attribute),
+            "{attribute} missing: {set_cookie}"
+        );
+    }
+}

@@ -13,6 +13,7 @@ pub enum AuditAction {
     Lockout,
     LockoutEnded,
     SignOut,
+    PasswordChange,
 }
 
 impl AuditAction {
@@ -23,6 +24,7 @@ impl AuditAction {
             Self::SignInFailed => "sign_in_failed",
             Self::Lockout => "lockout",
             Self::LockoutEnded => "lockout_ended",
+            Self::PasswordChange => "password_change",
             Self::SignOut => "sign_out",
         }
     }

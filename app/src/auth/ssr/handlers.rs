@@ -217,3 +217,56 @@ async fn start_session(request: &AuthRequest, user_id: &str) -> Result<(), AuthE
         .await
         .map_err(|err| internal("writing a session", &err))
 }
+
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AuthError> {
+    use super::audit::{self, AuditAction};
+    use super::{password as passwords, users};
+
+    let request = AuthRequest::current().await?;
+    let user_id = request.user_id().await?.ok_or(AuthError::Unauthenticated)?;
+    let user = users::find_by_id(&request.database, &user_id)
+        .await
+        .map_err(|err| internal("loading the signed-in user", &err))?
+        .filter(users::UserRecord::is_active)
+        .ok_or(AuthError::Unauthenticated)?;
+    passwords::check_strength(&new_password, &[&user.email, &user.display_name]).map_err(
+        |mut err| {
+            err.field = "new_password".to_owned();
+            AuthError::InvalidInput { fields: vec![err] }
+        },
+    )?;
+    let stored = user.password_hash.clone();
+    let (matches, hash) = tokio::task::spawn_blocking(move || {
+        let matches = passwords::verify_or_dummy(&current_password, stored.as_deref());
+        (matches, matches.then(|| passwords::hash(&new_password)))
+    })
+    .await
+    .map_err(|err| internal("checking a password", &err))?;
+    if !matches {
+        return Err(AuthError::field(
+            "current_password",
+            "This is not your current password.",
+        ));
+    }
+    let hash = hash
+        .ok_or(AuthError::Internal)?
+        .map_err(|err| internal("hashing a password", &err))?;
+    users::set_password(&request.database, &user.id, &hash)
+        .await
+        .map_err(|err| internal("storing a password", &err))?;
+    // A new session id: whoever held the old one is out.
+    start_session(&request, &user.id).await?;
+    audit::record(
+        &request.database,
+        AuditAction::PasswordChange,
+        Some(&user.id),
+        Some(&user.id),
+        &request.client,
+        serde_json::json!({}),
+    )
+    .await;
+    Ok(())
+}

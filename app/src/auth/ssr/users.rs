@@ -129,4 +129,27 @@ pub async fn record_sign_in(database: &Database, id: &str) -> Result<(), Storage
     .map_err(|err| storage_error(database, &err))
 }
 
+/// Replaces a user's password hash.
+pub async fn set_password(
+    database: &Database,
+    id: &str,
+    password_hash: &str,
+) -> Result<(), StorageError> {
+    let sql = match database {
+        Database::Sqlite(_) => {
+            "UPDATE users SET password_hash = $1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2"
+        }
+        Database::Postgres(_) => {
+            "UPDATE users SET password_hash = $1, updated_at = now() WHERE id = $2"
+        }
+    };
+    on_pool!(database, |pool| sqlx::query(sql)
+        .bind(password_hash)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop))
+    .map_err(|err| storage_error(database, &err))
+}
+
 pub(crate) use on_pool;
