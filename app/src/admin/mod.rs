@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -38,7 +39,7 @@ pub fn AdminApp() -> impl IntoView {
             <SiteHeader site=Site::Admin links />
             <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=AdminHome />
+                    <Route path=path!("/") view=AdminHome ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />
