@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -39,7 +38,7 @@ pub fn AdminApp() -> impl IntoView {
             <SiteHeader site=Site::Admin links />
             <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=AdminHome ssr=SsrMode::Async />
+                    <Route path=path!("/") view=AdminHome />
                 </Routes>
             </main>
             <SiteFooter />
