@@ -59,6 +59,8 @@ test("the sign-in form works with JavaScript disabled", async ({ browser }) => {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("account-link")).toHaveText("Grace Hopper");
+  await expect(page).toHaveURL(`${beta}/`);
+  await page.goto(`${beta}/account`);
+  await expect(page.getByTestId("account-name")).toHaveText("Grace Hopper");
   await context.close();
 });
