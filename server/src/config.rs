@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use app::auth::SessionSettings;
+use app::auth::ssr::context::SessionLimits;
 use app::auth::ssr::throttle::LockoutPolicy;
 use app::site::SiteUrls;
 use app::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
@@ -309,6 +310,14 @@ impl Config {
     }
 
     /// Cookie settings for the session layer.
+    /// The idle and absolute session timeouts.
+    pub const fn session_limits(&self) -> SessionLimits {
+        SessionLimits {
+            idle: self.session_idle_timeout,
+            absolute: self.session_absolute_timeout,
+        }
+    }
+
     pub fn session_settings(&self, urls: &SiteUrls) -> SessionSettings {
         let production = self.is_production();
         SessionSettings {

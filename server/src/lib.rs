@@ -7,6 +7,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod user_cli;
 
 pub use config::{Config, ConfigError, Overrides};
 pub use startup::{Application, StartupError};

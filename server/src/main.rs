@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use server::config::{DEFAULT_CONFIG_FILE, Overrides};
+use server::user_cli::{self, UserCommand};
 use server::{Application, Config, telemetry};
 
 #[derive(Debug, Parser)]
@@ -22,6 +23,14 @@ struct Cli {
 enum Command {
     /// Run the server (the default).
     Serve(ServeArgs),
+    /// Manage accounts: create, set-role, disable, enable.
+    User {
+        /// Folder of the SQLite database [env: LP_DATA_DIR] [default: ./data]
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        #[command(subcommand)]
+        command: UserCommand,
+    },
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -36,14 +45,20 @@ struct ServeArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Serve(args) = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
     let (file, required) = match cli.config {
         Some(file) => (file, true),
         None => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
     };
-    let overrides = Overrides {
-        addr: args.addr,
-        data_dir: args.data_dir,
+    let overrides = match &command {
+        Command::Serve(args) => Overrides {
+            addr: args.addr,
+            data_dir: args.data_dir.clone(),
+        },
+        Command::User { data_dir, .. } => Overrides {
+            addr: None,
+            data_dir: data_dir.clone(),
+        },
     };
     let config = match Config::load(&file, required, &overrides) {
         Ok(config) => config,
@@ -59,10 +74,27 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(err) => return fail(&format!("cannot start the async runtime: {err}")),
     };
-    runtime.block_on(serve(config))
+    match command {
+        Command::Serve(_) => runtime.block_on(serve(config)),
+        Command::User { command, .. } => {
+            let stdin = std::io::stdin().lock();
+            match runtime.block_on(user_cli::run(&config, command, stdin)) {
+                Ok(line) => {
+                    // The command's one result line is its output, for people and scripts.
+                    #[allow(clippy::print_stdout)]
+                    {
+                        println!("{line}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(&err),
+            }
+        }
+    }
 }
 
 async fn serve(config: Config) -> ExitCode {
+    let shutdown = shutdown_signal();
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(err) => {
@@ -76,33 +108,41 @@ async fn serve(config: Config) -> ExitCode {
     for site in app::site::Site::ALL {
         tracing::info!(site = site.key(), url = %urls.origin(site), "serving");
     }
-    match app.run_until(shutdown_signal()).await {
+    match app.run_until(shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err.to_string()),
     }
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this is
+/// called, not when it is first polled, so a signal that arrives while the server is
+/// still starting stops it cleanly once it is up instead of killing it mid-start.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let terminate = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        async move {
+            let wait = |stream: Option<tokio::signal::unix::Signal>| async move {
+                match stream {
+                    Some(mut stream) => {
+                        stream.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(terminate) => {},
+                () = wait(interrupt) => {},
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::auth::session_store::SessionBackend;
+use app::auth::ssr::context::AuthContext;
 use app::storage::{Database, ObjectStorage, StorageError};
 use axum::Router;
 use axum::http::StatusCode;
@@ -113,6 +114,7 @@ impl Application {
             state,
         } = self;
         let cleanup = state.sessions().spawn_expired_session_cleanup();
+        let registry_cleanup = spawn_registry_cleanup(state.auth().clone());
         let grace = state.config().shutdown_timeout;
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let signal = async move {
@@ -146,10 +148,26 @@ impl Application {
         if let Some(task) = cleanup {
             task.abort();
         }
+        registry_cleanup.abort();
         state.close().await;
         tracing::info!("shutdown complete");
         result
     }
+}
+
+/// Deletes expired rows of the session registry every minute.
+fn spawn_registry_cleanup(auth: AuthContext) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            if let Err(err) =
+                app::auth::ssr::registry::remove_expired(&auth.database, auth.limits).await
+            {
+                tracing::warn!(error = %err, "expired-session registry cleanup failed");
+            }
+        }
+    })
 }
 
 /// Requests taking longer than this are answered 408 (uploads get their own limits).

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use app::auth::session_store::SessionBackend;
+use app::auth::ssr::context::AuthContext;
 use app::site::SiteUrls;
 use app::storage::{Database, ObjectStorage};
 
@@ -22,6 +23,7 @@ struct Inner {
     database: Database,
     sessions: SessionBackend,
     objects: ObjectStorage,
+    auth: AuthContext,
     instance_id: String,
     started_at: Instant,
 }
@@ -35,8 +37,15 @@ impl AppState {
         objects: ObjectStorage,
         instance_id: String,
     ) -> Self {
+        let auth = AuthContext {
+            database: database.clone(),
+            sessions: sessions.clone(),
+            limits: config.session_limits(),
+            lockout: config.lockout,
+        };
         Self {
             inner: Arc::new(Inner {
+                auth,
                 config,
                 urls,
                 database,
@@ -62,6 +71,11 @@ impl AppState {
 
     pub fn sessions(&self) -> &SessionBackend {
         &self.inner.sessions
+    }
+
+    /// What the auth layer needs on every request.
+    pub fn auth(&self) -> &AuthContext {
+        &self.inner.auth
     }
 
     pub fn objects(&self) -> &ObjectStorage {

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use super::model::{AuthError, CurrentUser};
+use super::model::{AuthError, CurrentUser, SessionInfo};
 
 /// Creates an account and signs it in.
 #[server(prefix = "/api", endpoint = "auth/register")]
@@ -46,9 +46,27 @@ pub async fn change_password(
     with_status(super::ssr::handlers::change_password(current_password, new_password).await)
 }
 
+/// The signed-in user's sessions, the current one marked.
+#[server(prefix = "/api", endpoint = "auth/sessions")]
+pub async fn sessions() -> Result<Vec<SessionInfo>, AuthError> {
+    with_status(super::ssr::handlers::sessions().await)
+}
+
+/// Ends one of the signed-in user's sessions (by the `id` from `sessions`).
+#[server(prefix = "/api", endpoint = "auth/end_session")]
+pub async fn end_session(id: String) -> Result<(), AuthError> {
+    with_status(super::ssr::handlers::end_session(id).await)
+}
+
+/// Ends every session of the signed-in user but this one; answers how many ended.
+#[server(prefix = "/api", endpoint = "auth/end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u32, AuthError> {
+    with_status(super::ssr::handlers::end_other_sessions().await)
+}
+
 /// Sets the response status that matches an error.
 #[cfg(feature = "ssr")]
-fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {
+pub(crate) fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {
     if let Err(err) = &result
         && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
     {

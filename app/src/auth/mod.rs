@@ -11,6 +11,7 @@
 pub mod api;
 pub mod model;
 mod nav;
+pub mod require;
 pub mod return_to;
 #[cfg(feature = "ssr")]
 mod session_layer;

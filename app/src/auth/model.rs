@@ -38,6 +38,104 @@ pub struct CurrentUser {
     pub role: Role,
 }
 
+/// One of the signed-in user's sessions, as their account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// An opaque handle for ending it; never the session id itself.
+    pub id: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, to the minute.
+    pub last_seen_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// "Firefox on Linux", from the user agent.
+    pub device: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// What happened. The string form is stored and filtered on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Register,
+    SignIn,
+    SignInFailed,
+    Lockout,
+    LockoutEnded,
+    SignOut,
+    PasswordChange,
+    SessionEnded,
+    RoleChange,
+    UserDisabled,
+    UserEnabled,
+    UserCreated,
+    OidcLinked,
+}
+
+impl AuditAction {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::SignIn => "sign_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::Lockout => "lockout",
+            Self::LockoutEnded => "lockout_ended",
+            Self::PasswordChange => "password_change",
+            Self::SignOut => "sign_out",
+            Self::SessionEnded => "session_ended",
+            Self::RoleChange => "role_change",
+            Self::UserDisabled => "user_disabled",
+            Self::UserEnabled => "user_enabled",
+            Self::UserCreated => "user_created",
+            Self::OidcLinked => "oidc_linked",
+        }
+    }
+
+    /// Every action, in the order the audit log viewer offers them.
+    pub const ALL: [Self; 13] = [
+        Self::Register,
+        Self::SignIn,
+        Self::SignInFailed,
+        Self::Lockout,
+        Self::LockoutEnded,
+        Self::SignOut,
+        Self::PasswordChange,
+        Self::SessionEnded,
+        Self::RoleChange,
+        Self::UserDisabled,
+        Self::UserEnabled,
+        Self::UserCreated,
+        Self::OidcLinked,
+    ];
+
+    /// How the audit log viewer names it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Register => "Registered",
+            Self::SignIn => "Signed in",
+            Self::SignInFailed => "Sign-in failed",
+            Self::Lockout => "Locked out",
+            Self::LockoutEnded => "Lockout ended",
+            Self::SignOut => "Signed out",
+            Self::PasswordChange => "Password changed",
+            Self::SessionEnded => "Session ended",
+            Self::RoleChange => "Role changed",
+            Self::UserDisabled => "Account disabled",
+            Self::UserEnabled => "Account enabled",
+            Self::UserCreated => "Account created",
+            Self::OidcLinked => "Provider account linked",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|action| action.as_str() == value)
+    }
+}
+
 /// A problem with one form field, shown next to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -67,6 +165,12 @@ pub enum AuthError {
     /// The request needs a signed-in user.
     #[error("Sign in to continue.")]
     Unauthenticated,
+    /// The signed-in user may not do this (an administrator function, say).
+    #[error("Your account is not allowed to do this.")]
+    Forbidden,
+    /// The thing asked for does not exist, or is not the caller's to see.
+    #[error("This no longer exists.")]
+    NotFound,
     /// Something failed on the server; details are in its logs, not here.
     #[error("Something went wrong on our side. Try again in a moment.")]
     Internal,
@@ -102,6 +206,8 @@ impl AuthError {
         match self {
             Self::InvalidInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::WrongCredentials | Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Request { .. } => StatusCode::BAD_REQUEST,
         }
@@ -112,6 +218,12 @@ impl FromServerFnError for AuthError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server this means the request itself was malformed (bad arguments):
+        // a client error, not a server failure.
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::BAD_REQUEST);
+        }
         Self::Request {
             message: value.to_string(),
         }

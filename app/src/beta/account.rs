@@ -1,19 +1,31 @@
-//! `/account`: who you are signed in as, and signing out.
+//! `/account`: who you are signed in as, your sessions, your password, signing out.
 
-use leptos::either::EitherOf3;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 use super::forms::{FormAlert, field_error, form_error, go_to};
-use crate::auth::api::{ChangePassword, Logout, me};
-use crate::auth::model::Role;
-use crate::auth::return_to::login_url;
+use crate::auth::api::{ChangePassword, EndOtherSessions, EndSession, Logout, sessions};
+use crate::auth::model::{CurrentUser, Role, SessionInfo};
+use crate::auth::require::RequireUser;
 use crate::ui::TextField;
+use crate::ui::time::{format_utc, iso};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |()| me());
+    view! {
+        <Title text="Your account" />
+        <section class="container-narrow py-16" aria-labelledby="account-title">
+            <h1 id="account-title" class="display-2">
+                "Your account"
+            </h1>
+            <RequireUser children=|user| view! { <AccountDetails user /> } />
+        </section>
+    }
+}
+
+#[component]
+fn AccountDetails(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
@@ -21,41 +33,107 @@ pub fn AccountPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Your account" />
-        <section class="container-narrow py-16" aria-labelledby="account-title">
-            <h1 id="account-title" class="display-2">
-                "Your account"
-            </h1>
-            <Suspense fallback=|| view! { <p class="mt-6 text-muted" role="status">"Loading your account..."</p> }>
+        <div class="card mt-8">
+            <dl class="grid gap-4 sm:grid-cols-[10rem_1fr]">
+                <dt class="text-muted">"Name"</dt>
+                <dd data-testid="account-name">{user.display_name}</dd>
+                <dt class="text-muted">"Email"</dt>
+                <dd>{user.email}</dd>
+                <dt class="text-muted">"Role"</dt>
+                <dd>{if user.role == Role::Admin { "Administrator" } else { "User" }}</dd>
+            </dl>
+        </div>
+        <SessionsCard />
+        <ChangePasswordForm />
+        <div class="mt-6">
+            <FormAlert message=form_error(logout) />
+            <ActionForm action=logout>
+                <button class="btn btn-secondary" type="submit" disabled=move || logout.pending().get()>
+                    "Sign out"
+                </button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// Every session of the user: device, address, times; end one or all the others.
+#[component]
+fn SessionsCard() -> impl IntoView {
+    let end_one = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let listed = Resource::new(
+        move || (end_one.version().get(), end_others.version().get()),
+        |_| sessions(),
+    );
+    let ended_others = move || match end_others.value().get() {
+        Some(Ok(0)) => Some("There were no other sessions.".to_owned()),
+        Some(Ok(1)) => Some("Signed out 1 other session.".to_owned()),
+        Some(Ok(n)) => Some(format!("Signed out {n} other sessions.")),
+        _ => None,
+    };
+    view! {
+        <div class="card mt-6" role="region" aria-labelledby="sessions-title">
+            <div class="flex flex-wrap items-start justify-between gap-4">
+                <div>
+                    <h2 id="sessions-title" class="title-3">"Where you are signed in"</h2>
+                    <p class="mt-1 text-sm text-muted">
+                        "Sessions end after two hours without use and a day after sign-in. End any you do not recognise."
+                    </p>
+                </div>
+                <ActionForm action=end_others>
+                    <button class="btn btn-secondary btn-sm" type="submit" data-testid="end-other-sessions" disabled=move || end_others.pending().get()>
+                        {move || if end_others.pending().get() { "Signing out..." } else { "Sign out other sessions" }}
+                    </button>
+                </ActionForm>
+            </div>
+            <FormAlert message=form_error(end_others) />
+            <FormAlert message=form_error(end_one) />
+            <p class="mt-3 text-sm text-accent" role="status" data-testid="sessions-status">
+                {ended_others}
+            </p>
+            <Transition fallback=|| view! { <p class="mt-4 text-muted" role="status">"Loading your sessions..."</p> }>
                 {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) => EitherOf3::A(view! {
-                            <div class="card mt-8">
-                                <dl class="grid gap-4 sm:grid-cols-[10rem_1fr]">
-                                    <dt class="text-muted">"Name"</dt>
-                                    <dd data-testid="account-name">{user.display_name}</dd>
-                                    <dt class="text-muted">"Email"</dt>
-                                    <dd>{user.email}</dd>
-                                    <dt class="text-muted">"Role"</dt>
-                                    <dd>{if user.role == Role::Admin { "Administrator" } else { "User" }}</dd>
-                                </dl>
-                            </div>
-                            <ChangePasswordForm />
-                            <div class="mt-6">
-                                <FormAlert message=form_error(logout) />
-                                <ActionForm action=logout>
-                                    <button class="btn btn-secondary" type="submit" disabled=move || logout.pending().get()>
-                                        "Sign out"
-                                    </button>
-                                </ActionForm>
-                            </div>
+                    match listed.await {
+                        Ok(list) => Either::Left(view! {
+                            <ul class="mt-4 divide-y divide-line" data-testid="session-list">
+                                {list.into_iter().map(|session| view! { <SessionRow session end_one /> }).collect_view()}
+                            </ul>
                         }),
-                        Ok(None) => EitherOf3::B(view! { <Redirect path=login_url("/account") /> }),
-                        Err(err) => EitherOf3::C(view! { <p class="alert mt-6" role="alert">{err.to_string()}</p> }),
+                        Err(err) => Either::Right(view! { <p class="alert mt-4" role="alert">{err.to_string()}</p> }),
                     }
                 })}
-            </Suspense>
-        </section>
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn SessionRow(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl IntoView {
+    let label = format!("Sign out {}", session.device);
+    view! {
+        <li class="flex flex-wrap items-center justify-between gap-3 py-4" data-testid="session">
+            <div class="min-w-0">
+                <p class="font-medium">
+                    <span title=session.user_agent.clone().unwrap_or_default()>{session.device.clone()}</span>
+                    {session.current.then(|| view! { <span class="badge ml-2" data-testid="current-session">"This device"</span> })}
+                </p>
+                <p class="mt-1 text-sm text-muted">
+                    {session.ip.clone().unwrap_or_else(|| "Unknown address".to_owned())}
+                    " · signed in "
+                    <time datetime=iso(session.created_at)>{format_utc(session.created_at)}</time>
+                    " · last active "
+                    <time datetime=iso(session.last_seen_at)>{format_utc(session.last_seen_at)}</time>
+                </p>
+            </div>
+            {(!session.current).then(|| view! {
+                <ActionForm action=end_one>
+                    <input type="hidden" name="id" value=session.id.clone() />
+                    <button class="btn btn-secondary btn-sm" type="submit" aria-label=label.clone()>
+                        "Sign out"
+                    </button>
+                </ActionForm>
+            })}
+        </li>
     }
 }
 
@@ -66,7 +144,7 @@ fn ChangePasswordForm() -> impl IntoView {
     view! {
         <div class="card mt-6">
             <h2 class="title-3">"Change password"</h2>
-            <p class="mt-1 text-sm text-muted">"Your session gets a new id; anyone holding the old one is signed out."</p>
+            <p class="mt-1 text-sm text-muted">"Your session gets a new id, and every other session of yours is signed out."</p>
             <div class="mt-5">
                 <FormAlert message=form_error(action) />
                 <p class="mb-5 text-sm text-accent" role="status" data-testid="password-changed">

@@ -1,10 +1,10 @@
 //! The product app served on the beta host.
 
 mod account;
-mod forms;
+pub(crate) mod forms;
 mod home;
-mod login;
-mod nav;
+pub(crate) mod login;
+pub(crate) mod nav;
 mod register;
 
 use leptos::prelude::*;

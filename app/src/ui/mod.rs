@@ -8,6 +8,7 @@ mod icons;
 mod layout;
 mod not_found;
 pub mod theme;
+pub mod time;
 
 pub use document::{Document, SITE_NAME};
 pub use form::TextField;

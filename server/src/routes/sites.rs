@@ -137,14 +137,11 @@ pub async fn dispatch(State(sites): State<Arc<Sites>>, request: Request) -> Resp
 fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let urls = state.urls().clone();
     let database = state.database().clone();
-    let lockout = state.config().lockout;
-    let absolute_timeout =
-        app::auth::ssr::request::AbsoluteSessionTimeout(state.config().session_absolute_timeout);
+    let auth = state.auth().clone();
     move || {
-        provide_context(absolute_timeout);
         provide_context(urls.clone());
         provide_context(database.clone());
-        provide_context(lockout);
+        provide_context(auth.clone());
         let nonce = use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
         if let Some(CspNonce(nonce)) = nonce {

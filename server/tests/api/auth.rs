@@ -1,72 +1,8 @@
 //! The auth server functions over HTTP: sessions, fixation, uniform failures, CSRF, audit.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::spawn_app;
 
-const PASSWORD: &str = "copper kettle orbits lazily";
-
-/// A form post to a server function on the beta host, as a same-origin page would send it.
-async fn post(
-    app: &TestApp,
-    endpoint: &str,
-    form: &[(&str, &str)],
-    cookie: Option<&str>,
-) -> reqwest::Response {
-    let origin = format!("http://beta.localhost:{}", app.addr.port());
-    let mut request = app
-        .client
-        .post(app.url(&format!("/api/auth/{endpoint}")))
-        .header("host", format!("beta.localhost:{}", app.addr.port()))
-        .header("origin", origin)
-        .form(form);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.expect("server function call")
-}
-
-/// The `lp_session=…` pair a response sets, if any.
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("lp_session="))
-        .and_then(|value| value.split(';').next())
-        .map(str::to_owned)
-}
-
-async fn me(app: &TestApp, cookie: &str) -> serde_json::Value {
-    let response = post(app, "me", &[], Some(cookie)).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.expect("json")
-}
-
-async fn register(app: &TestApp, email: &str) -> String {
-    let response = post(
-        app,
-        "register",
-        &[
-            ("email", email),
-            ("password", PASSWORD),
-            ("display_name", "Ada Lovelace"),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(response.status(), 200, "{:?}", response.text().await);
-    session_cookie(&response).expect("registering signs in")
-}
-
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
-    use app::storage::Database;
-    let sql = "SELECT COUNT(*) FROM audit_log WHERE action = $1";
-    match app.app_state.database() {
-        Database::Sqlite(pool) => sqlx::query_scalar(sql).bind(action).fetch_one(pool).await,
-        Database::Postgres(pool) => sqlx::query_scalar(sql).bind(action).fetch_one(pool).await,
-    }
-    .expect("audit count")
-}
+use crate::helpers::{PASSWORD, audit_count, location, me, page, post, register, session_cookie};
 
 #[tokio::test]
 async fn register_signs_in_and_sign_out_kills_the_session() {
@@ -239,22 +175,6 @@ async fn the_sign_in_form_works_without_javascript() {
         session_cookie(&response).is_some(),
         "signed in by a plain form post"
     );
-}
-
-async fn page(app: &TestApp, host: &str, path: &str, cookie: Option<&str>) -> reqwest::Response {
-    // Browsers ask for HTML; that is what makes redirects real 302s.
-    let mut request = app.get(host, path).header("accept", "text/html");
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.expect("page")
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned()
 }
 
 #[tokio::test]

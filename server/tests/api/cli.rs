@@ -180,3 +180,147 @@ fn the_configuration_file_is_read_and_its_mistakes_named() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("--config"), "{stderr}");
 }
+
+/// Runs `luckyplans user …` on a data folder with `stdin` as its input.
+fn user_command(
+    data: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = luckyplans()
+        .arg("user")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("LP_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("output");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn audit_actions(data: &std::path::Path) -> Vec<(String, String)> {
+    let url = format!("sqlite://{}", data.join("luckyplans.db").display());
+    tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(async {
+            let pool = sqlx::SqlitePool::connect(&url)
+                .await
+                .expect("open the database");
+            sqlx::query_as("SELECT action, details FROM audit_log ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .expect("audit rows")
+        })
+}
+
+#[test]
+fn user_commands_bootstrap_an_administrator_and_disable_accounts() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data = data.path();
+    let password = "copper kettle orbits lazily\n";
+
+    let (code, stdout, stderr) = user_command(
+        data,
+        &[
+            "create",
+            "--email",
+            "Root@Example.org",
+            "--admin",
+            "--password-stdin",
+        ],
+        password,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.starts_with("created root@example.org ("), "{stdout}");
+    assert!(stdout.trim_end().ends_with("as admin"), "{stdout}");
+    assert!(!stderr.contains("copper"), "the password is never printed");
+
+    let (code, _, stderr) = user_command(
+        data,
+        &["create", "--email", "root@example.org", "--password-stdin"],
+        password,
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--email: An account with this email already exists."),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = user_command(
+        data,
+        &["create", "--email", "weak@example.org", "--password-stdin"],
+        "password123\n",
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("password: "), "{stderr}");
+    assert!(!stderr.contains("password123"), "{stderr}");
+
+    let (code, _, stderr) = user_command(data, &["create", "--email", "x@example.org"], "");
+    assert_eq!(
+        code,
+        Some(2),
+        "the password never comes from the command line"
+    );
+    assert!(stderr.contains("--password-stdin"), "{stderr}");
+
+    let (code, stdout, stderr) = user_command(
+        data,
+        &["set-role", "--email", "root@example.org", "--role", "user"],
+        "",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.trim(), "root@example.org is now user");
+    let (code, _, stderr) = user_command(
+        data,
+        &["set-role", "--email", "root@example.org", "--role", "owner"],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("owner"), "{stderr}");
+
+    let (code, _, stderr) = user_command(data, &["disable", "--email", "nobody@example.org"], "");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("no account has the email nobody@example.org"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) =
+        user_command(data, &["disable", "--email", "root@example.org"], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("is disabled"), "{stdout}");
+    let (code, stdout, _) = user_command(data, &["enable", "--email", "root@example.org"], "");
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("is enabled"), "{stdout}");
+
+    let actions = audit_actions(data);
+    let names: Vec<&str> = actions.iter().map(|(action, _)| action.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "user_created",
+            "role_change",
+            "user_disabled",
+            "user_enabled"
+        ]
+    );
+    assert!(
+        actions
+            .iter()
+            .all(|(_, details)| details.contains("\"via\":\"cli\""))
+    );
+}

@@ -62,6 +62,7 @@ pub struct Setup {
     pub base_domain: String,
     pub lockout: app::auth::ssr::throttle::LockoutPolicy,
     pub session_absolute_timeout: Duration,
+    pub session_idle_timeout: Duration,
     pub auth_rate_limit_per_minute: u32,
 }
 
@@ -72,6 +73,7 @@ impl Default for Setup {
             base_domain: "localhost".to_owned(),
             lockout: app::auth::ssr::throttle::LockoutPolicy::default(),
             session_absolute_timeout: Duration::from_secs(24 * 60 * 60),
+            session_idle_timeout: Duration::from_secs(2 * 60 * 60),
             // High enough that no other test meets it.
             auth_rate_limit_per_minute: 10_000,
         }
@@ -171,7 +173,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         redis_url,
         objects,
         shutdown_timeout: Duration::from_secs(5),
-        session_idle_timeout: Duration::from_secs(7200),
+        session_idle_timeout: setup.session_idle_timeout,
         session_absolute_timeout: setup.session_absolute_timeout,
         lockout: setup.lockout,
         auth_rate_limit_per_minute: std::num::NonZeroU32::new(setup.auth_rate_limit_per_minute)
@@ -437,4 +439,152 @@ impl S3Server {
     pub fn stop(&self) {
         self.proxy.stop();
     }
+}
+
+// Calling server functions as a same-origin page of the beta host would.
+
+pub const PASSWORD: &str = "copper kettle orbits lazily";
+
+/// A form post to an auth server function (`/api/auth/<endpoint>`) on the beta host.
+pub async fn post(
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    call(app, &format!("auth/{endpoint}"), form, cookie).await
+}
+
+/// A form post to any server function (`/api/<path>`), as a same-origin page of the
+/// beta host sends it.
+pub async fn call(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let origin = format!("http://beta.localhost:{}", app.addr.port());
+    let mut request = app
+        .client
+        .post(app.url(&format!("/api/{path}")))
+        .header("host", format!("beta.localhost:{}", app.addr.port()))
+        .header("origin", origin)
+        .form(form);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("server function call")
+}
+
+/// The `lp_session=…` pair a response sets, if any.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("lp_session="))
+        .and_then(|value| value.split(';').next())
+        .map(str::to_owned)
+}
+
+pub async fn me(app: &TestApp, cookie: &str) -> serde_json::Value {
+    let response = post(app, "me", &[], Some(cookie)).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("json")
+}
+
+pub async fn register(app: &TestApp, email: &str) -> String {
+    let response = post(
+        app,
+        "register",
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("display_name", "Ada Lovelace"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    session_cookie(&response).expect("registering signs in")
+}
+
+pub async fn audit_count(app: &TestApp, action: &str) -> i64 {
+    count(
+        app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = $1",
+        action,
+    )
+    .await
+}
+
+pub async fn page(
+    app: &TestApp,
+    host: &str,
+    path: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    // Browsers ask for HTML; that is what makes redirects real 302s.
+    let mut request = app.get(host, path).header("accept", "text/html");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("page")
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
+}
+
+/// Signs in with the test password; returns the session cookie.
+pub async fn sign_in(app: &TestApp, email: &str, user_agent: &str) -> String {
+    let origin = format!("http://beta.localhost:{}", app.addr.port());
+    let response = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("host", format!("beta.localhost:{}", app.addr.port()))
+        .header("origin", origin)
+        .header("user-agent", user_agent)
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    session_cookie(&response).expect("signing in sets a session")
+}
+
+/// Makes an account an administrator, as `luckyplans user set-role` would.
+pub async fn make_admin(app: &TestApp, email: &str) {
+    use app::auth::model::Role;
+    use app::auth::ssr::accounts::{self, Actor};
+    use app::auth::ssr::input::Email;
+    let auth = app.app_state.auth();
+    let email = Email::parse(email).expect("email");
+    let user = app::auth::ssr::users::find_by_email(&auth.database, &email)
+        .await
+        .expect("lookup")
+        .expect("the account exists");
+    let client = app::auth::ssr::request::ClientInfo::default();
+    let actor = Actor {
+        user_id: None,
+        client: &client,
+        via: "cli",
+    };
+    accounts::set_role(auth, &actor, &user.id, Role::Admin)
+        .await
+        .expect("set role");
+}
+
+/// Runs one SQL statement returning a count on whichever database the app uses.
+pub async fn count(app: &TestApp, sql: &str, bind: &str) -> i64 {
+    use app::storage::Database;
+    match app.app_state.database() {
+        Database::Sqlite(pool) => sqlx::query_scalar(sql).bind(bind).fetch_one(pool).await,
+        Database::Postgres(pool) => sqlx::query_scalar(sql).bind(bind).fetch_one(pool).await,
+    }
+    .expect("count")
 }

@@ -8,11 +8,13 @@
 
 mod helpers;
 
+mod admin;
 mod auth;
 mod cli;
 mod edge;
 mod health;
 mod hosts;
 mod security;
+mod sessions;
 mod static_files;
 mod storage;

@@ -4,31 +4,7 @@ use super::request::ClientInfo;
 use super::users::on_pool;
 use crate::storage::Database;
 
-/// What happened. The string form is stored and filtered on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuditAction {
-    Register,
-    SignIn,
-    SignInFailed,
-    Lockout,
-    LockoutEnded,
-    SignOut,
-    PasswordChange,
-}
-
-impl AuditAction {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Register => "register",
-            Self::SignIn => "sign_in",
-            Self::SignInFailed => "sign_in_failed",
-            Self::Lockout => "lockout",
-            Self::LockoutEnded => "lockout_ended",
-            Self::PasswordChange => "password_change",
-            Self::SignOut => "sign_out",
-        }
-    }
-}
+pub use super::super::model::AuditAction;
 
 /// Writes one entry. A failure is logged and swallowed: the audited action already happened.
 pub async fn record(

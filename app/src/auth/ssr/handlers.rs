@@ -1,7 +1,10 @@
 //! The bodies of the auth server functions (see `auth::api` for their endpoints).
 
-use super::super::model::{AuthError, CurrentUser};
-use super::request::{AuthRequest, SIGNED_IN_AT_KEY, USER_ID_KEY, internal};
+use super::super::model::{AuthError, CurrentUser, SessionInfo};
+use super::audit::{self, AuditAction};
+use super::guard::{self, Caller};
+use super::registry;
+use super::request::{AuthRequest, destroy_records, internal};
 
 pub async fn register(
     email: String,
@@ -9,43 +12,20 @@ pub async fn register(
     display_name: String,
 ) -> Result<CurrentUser, AuthError> {
     use super::super::model::Role;
-    use super::audit::{self, AuditAction};
-    use super::input::{DisplayName, Email, FieldErrors};
-    use super::{password as passwords, users};
-
-    let mut errors = FieldErrors::default();
-    let parsed_email = errors.check(Email::parse(&email));
-    let parsed_name = errors.check(DisplayName::parse(&display_name));
-    errors.check(passwords::check_strength(
-        &password,
-        &[&email, &display_name],
-    ));
-    errors.into_result()?;
-    let (Some(email), Some(display_name)) = (parsed_email, parsed_name) else {
-        return Err(AuthError::Internal);
-    };
 
     let request = AuthRequest::current().await?;
-    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
-        .await
-        .map_err(|err| internal("hashing a password", &err))?
-        .map_err(|err| internal("hashing a password", &err))?;
-    let user =
-        match users::create(&request.database, &email, &display_name, &hash, Role::User).await {
-            Ok(user) => user,
-            Err(users::CreateUserError::EmailTaken) => {
-                return Err(AuthError::field(
-                    "email",
-                    "An account with this email already exists. Sign in instead.",
-                ));
-            }
-            Err(users::CreateUserError::Storage(err)) => {
-                return Err(internal("storing an account", &err));
-            }
-        };
-    start_session(&request, &user.id).await?;
+    let user = super::accounts::store_password_account(
+        request.database(),
+        &email,
+        &display_name,
+        password,
+        Role::User,
+        "An account with this email already exists. Sign in instead.",
+    )
+    .await?;
+    request.start_session(&user.id).await?;
     audit::record(
-        &request.database,
+        request.database(),
         AuditAction::Register,
         Some(&user.id),
         Some(&user.id),
@@ -57,18 +37,16 @@ pub async fn register(
 }
 
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthError> {
-    use super::audit::{self, AuditAction};
     use super::input::Email;
-    use super::throttle::{self, LockoutPolicy};
+    use super::throttle;
     use super::{password as passwords, users};
-    use leptos::prelude::use_context;
 
     if password.chars().count() > passwords::MAX_LENGTH {
         return Err(AuthError::WrongCredentials);
     }
     let request = AuthRequest::current().await?;
     let user = match Email::parse(&email) {
-        Ok(email) => users::find_by_email(&request.database, &email)
+        Ok(email) => users::find_by_email(request.database(), &email)
             .await
             .map_err(|err| internal("looking up an account", &err))?,
         Err(_) => None,
@@ -80,7 +58,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
     .await
     .map_err(|err| internal("verifying a password", &err))?;
 
-    let policy = use_context::<LockoutPolicy>().unwrap_or_default();
+    let policy = request.context.lockout;
     let user = match user {
         Some(user) if matches && user.is_active() && !throttle::is_locked(user.locked_until) => {
             user
@@ -94,7 +72,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
             };
             let subject = other.as_ref().map(|user| user.id.as_str());
             audit::record(
-                &request.database,
+                request.database(),
                 AuditAction::SignInFailed,
                 None,
                 subject,
@@ -103,12 +81,12 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
             )
             .await;
             if let (Some(user), "wrong_password") = (&other, reason) {
-                let outcome = throttle::record_failure(&request.database, &user.id, policy)
+                let outcome = throttle::record_failure(request.database(), &user.id, policy)
                     .await
                     .map_err(|err| internal("counting a failed sign-in", &err))?;
                 if outcome == throttle::FailureOutcome::LockedNow {
                     audit::record(
-                        &request.database,
+                        request.database(),
                         AuditAction::Lockout,
                         None,
                         Some(&user.id),
@@ -121,12 +99,12 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
             return Err(AuthError::WrongCredentials);
         }
     };
-    if throttle::clear(&request.database, &user.id, user.locked_until)
+    if throttle::clear(request.database(), &user.id, user.locked_until)
         .await
         .map_err(|err| internal("clearing failed sign-ins", &err))?
     {
         audit::record(
-            &request.database,
+            request.database(),
             AuditAction::LockoutEnded,
             None,
             Some(&user.id),
@@ -135,12 +113,12 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
         )
         .await;
     }
-    start_session(&request, &user.id).await?;
-    users::record_sign_in(&request.database, &user.id)
+    request.start_session(&user.id).await?;
+    users::record_sign_in(request.database(), &user.id)
         .await
         .map_err(|err| internal("recording a sign-in", &err))?;
     audit::record(
-        &request.database,
+        request.database(),
         AuditAction::SignIn,
         Some(&user.id),
         Some(&user.id),
@@ -152,18 +130,12 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
 }
 
 pub async fn logout() -> Result<(), AuthError> {
-    use super::audit::{self, AuditAction};
-
     let request = AuthRequest::current().await?;
     let user_id = request.user_id().await?;
-    request
-        .session
-        .flush()
-        .await
-        .map_err(|err| internal("ending a session", &err))?;
+    request.end_current_session().await?;
     if let Some(user_id) = user_id {
         audit::record(
-            &request.database,
+            request.database(),
             AuditAction::SignOut,
             Some(&user_id),
             Some(&user_id),
@@ -176,62 +148,17 @@ pub async fn logout() -> Result<(), AuthError> {
 }
 
 pub async fn me() -> Result<Option<CurrentUser>, AuthError> {
-    use super::users;
-
-    let request = AuthRequest::current().await?;
-    let Some(user_id) = request.user_id().await? else {
-        return Ok(None);
-    };
-    let user = users::find_by_id(&request.database, &user_id)
-        .await
-        .map_err(|err| internal("loading the signed-in user", &err))?;
-    match user {
-        Some(user) if user.is_active() => Ok(Some(user.to_current_user())),
-        // A disabled or deleted account loses its session on its next request.
-        _ => {
-            request
-                .session
-                .flush()
-                .await
-                .map_err(|err| internal("ending a session", &err))?;
-            Ok(None)
-        }
-    }
-}
-
-/// A fresh session id (no fixation), then the user in it.
-async fn start_session(request: &AuthRequest, user_id: &str) -> Result<(), AuthError> {
-    request
-        .session
-        .cycle_id()
-        .await
-        .map_err(|err| internal("renewing a session id", &err))?;
-    request
-        .session
-        .insert(USER_ID_KEY, user_id)
-        .await
-        .map_err(|err| internal("writing a session", &err))?;
-    request
-        .session
-        .insert(SIGNED_IN_AT_KEY, chrono::Utc::now().timestamp())
-        .await
-        .map_err(|err| internal("writing a session", &err))
+    let (_, user) = guard::optional_user_in(AuthRequest::current().await?).await?;
+    Ok(user.map(|(user, _)| user.to_current_user()))
 }
 
 pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AuthError> {
-    use super::audit::{self, AuditAction};
     use super::{password as passwords, users};
 
-    let request = AuthRequest::current().await?;
-    let user_id = request.user_id().await?.ok_or(AuthError::Unauthenticated)?;
-    let user = users::find_by_id(&request.database, &user_id)
-        .await
-        .map_err(|err| internal("loading the signed-in user", &err))?
-        .filter(users::UserRecord::is_active)
-        .ok_or(AuthError::Unauthenticated)?;
+    let Caller { request, user, .. } = guard::require_user().await?;
     passwords::check_strength(&new_password, &[&user.email, &user.display_name]).map_err(
         |mut err| {
             err.field = "new_password".to_owned();
@@ -254,19 +181,100 @@ pub async fn change_password(
     let hash = hash
         .ok_or(AuthError::Internal)?
         .map_err(|err| internal("hashing a password", &err))?;
-    users::set_password(&request.database, &user.id, &hash)
+    users::set_password(request.database(), &user.id, &hash)
         .await
         .map_err(|err| internal("storing a password", &err))?;
-    // A new session id: whoever held the old one is out.
-    start_session(&request, &user.id).await?;
+    // A new session id: whoever held the old one is out, and so is every other session.
+    request.start_session(&user.id).await?;
+    let handle = request
+        .signed_in()
+        .await?
+        .map(|signed_in| signed_in.handle)
+        .ok_or(AuthError::Internal)?;
+    let ended = registry::remove_all_for_user(request.database(), &user.id, Some(&handle))
+        .await
+        .map_err(|err| internal("ending other sessions", &err))?;
+    destroy_records(&request.context, &ended).await;
     audit::record(
-        &request.database,
+        request.database(),
         AuditAction::PasswordChange,
         Some(&user.id),
         Some(&user.id),
         &request.client,
-        serde_json::json!({}),
+        serde_json::json!({ "other_sessions_ended": ended.len() }),
     )
     .await;
     Ok(())
+}
+
+/// The caller's sessions, theirs only, the current one marked.
+pub async fn sessions() -> Result<Vec<SessionInfo>, AuthError> {
+    let caller = guard::require_user().await?;
+    let listed = registry::list_for_user(
+        caller.request.database(),
+        &caller.user.id,
+        caller.request.context.limits,
+    )
+    .await
+    .map_err(|err| internal("listing sessions", &err))?;
+    Ok(listed
+        .into_iter()
+        .map(|session| SessionInfo {
+            current: session.handle == caller.handle,
+            device: super::device::describe(session.user_agent.as_deref()),
+            id: session.handle,
+            created_at: session.created_at,
+            last_seen_at: session.last_seen_at,
+            ip: session.ip,
+            user_agent: session.user_agent,
+        })
+        .collect())
+}
+
+/// Ends one of the caller's sessions. Another user's session is "not found", never ended.
+pub async fn end_session(id: String) -> Result<(), AuthError> {
+    let caller = guard::require_user().await?;
+    let request = &caller.request;
+    if id == caller.handle {
+        request.end_current_session().await?;
+    } else {
+        let session_id = registry::remove_one(request.database(), &caller.user.id, &id)
+            .await
+            .map_err(|err| internal("ending a session", &err))?
+            .ok_or(AuthError::NotFound)?;
+        destroy_records(&request.context, &[session_id]).await;
+    }
+    audit::record(
+        request.database(),
+        AuditAction::SessionEnded,
+        Some(&caller.user.id),
+        Some(&caller.user.id),
+        &request.client,
+        serde_json::json!({ "sessions": 1, "current": id == caller.handle }),
+    )
+    .await;
+    Ok(())
+}
+
+/// Ends every session of the caller except this one; returns how many were ended.
+pub async fn end_other_sessions() -> Result<u32, AuthError> {
+    let caller = guard::require_user().await?;
+    let request = &caller.request;
+    let ended =
+        registry::remove_all_for_user(request.database(), &caller.user.id, Some(&caller.handle))
+            .await
+            .map_err(|err| internal("ending sessions", &err))?;
+    destroy_records(&request.context, &ended).await;
+    if !ended.is_empty() {
+        audit::record(
+            request.database(),
+            AuditAction::SessionEnded,
+            Some(&caller.user.id),
+            Some(&caller.user.id),
+            &request.client,
+            serde_json::json!({ "sessions": ended.len(), "current": false }),
+        )
+        .await;
+    }
+    Ok(u32::try_from(ended.len()).unwrap_or(u32::MAX))
 }

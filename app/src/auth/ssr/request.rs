@@ -1,46 +1,70 @@
-//! What a server function knows about its caller: the database, the session, the client.
+//! What an auth function knows about its caller: the auth context, the session, the client.
 
 use std::net::SocketAddr;
+use std::str::FromStr;
 
 use leptos::prelude::*;
 use tower_sessions::Session;
+use tower_sessions::session::Id;
+use tower_sessions::session_store::SessionStore;
 
 use super::super::model::AuthError;
+use super::context::AuthContext;
+use super::registry;
 use crate::storage::Database;
 
 /// The session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
 /// The session key holding when the user signed in (Unix seconds).
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+/// The session key holding this session's row in the registry.
+pub const HANDLE_KEY: &str = "handle";
+/// The session key written when the session is used, so the idle expiry moves forward.
+const LAST_SEEN_KEY: &str = "last_seen_at";
 
-/// How long a signed-in session may live at most, however active; provided in context.
-#[derive(Clone, Copy, Debug)]
-pub struct AbsoluteSessionTimeout(pub std::time::Duration);
-
-impl Default for AbsoluteSessionTimeout {
-    fn default() -> Self {
-        Self(std::time::Duration::from_secs(24 * 60 * 60))
-    }
-}
-
-/// Where a request came from, for the audit log.
+/// Where a request came from, for the audit log and the session list.
 #[derive(Clone, Debug, Default)]
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
 }
 
+impl ClientInfo {
+    /// Reads the peer address and user agent of a request.
+    pub fn from_parts(parts: &http::request::Parts) -> Self {
+        Self {
+            ip: parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip().to_string()),
+            user_agent: parts
+                .headers
+                .get(http::header::USER_AGENT)
+                .and_then(|value| value.to_str().ok())
+                .map(|value| value.chars().take(512).collect()),
+        }
+    }
+}
+
+/// A signed-in session: whose it is and which registry row it has.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user_id: String,
+    pub handle: String,
+}
+
 /// The request-scoped handles an auth function works with.
 pub struct AuthRequest {
-    pub database: Database,
+    pub context: AuthContext,
     pub session: Session,
     pub client: ClientInfo,
 }
 
 impl AuthRequest {
+    /// The caller of the running server function.
     pub async fn current() -> Result<Self, AuthError> {
-        let database = use_context::<Database>().ok_or_else(|| {
-            tracing::error!("no database in the server function context");
+        let context = use_context::<AuthContext>().ok_or_else(|| {
+            tracing::error!("no auth context in the server function context");
             AuthError::Internal
         })?;
         let session = leptos_axum::extract::<Session>().await.map_err(|err| {
@@ -48,28 +72,27 @@ impl AuthRequest {
             AuthError::Internal
         })?;
         let client = use_context::<http::request::Parts>()
-            .map(|parts| ClientInfo {
-                ip: parts
-                    .extensions
-                    .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                    .map(|info| info.0.ip().to_string()),
-                user_agent: parts
-                    .headers
-                    .get(http::header::USER_AGENT)
-                    .and_then(|value| value.to_str().ok())
-                    .map(|value| value.chars().take(512).collect()),
-            })
+            .map(|parts| ClientInfo::from_parts(&parts))
             .unwrap_or_default();
         Ok(Self {
-            database,
+            context,
             session,
             client,
         })
     }
 
-    /// The signed-in user's id, if the session has one and it has not outlived the
-    /// absolute timeout (an expired one is destroyed on the spot).
+    pub const fn database(&self) -> &Database {
+        &self.context.database
+    }
+
+    /// The signed-in user's id, if the session is signed in and still valid.
     pub async fn user_id(&self) -> Result<Option<String>, AuthError> {
+        Ok(self.signed_in().await?.map(|signed_in| signed_in.user_id))
+    }
+
+    /// The signed-in session, if there is one that is still valid: within the absolute
+    /// and idle timeouts and still in the registry. Anything else is destroyed on the spot.
+    pub async fn signed_in(&self) -> Result<Option<SignedIn>, AuthError> {
         let read = |err: tower_sessions::session::Error| internal("reading the session", &err);
         let Some(user_id) = self
             .session
@@ -84,19 +107,133 @@ impl AuthRequest {
             .get::<i64>(SIGNED_IN_AT_KEY)
             .await
             .map_err(read)?;
-        let limit = use_context::<AbsoluteSessionTimeout>()
-            .unwrap_or_default()
-            .0;
-        let limit = i64::try_from(limit.as_secs()).unwrap_or(i64::MAX);
-        let expired = signed_in_at.is_none_or(|at| chrono::Utc::now().timestamp() - at >= limit);
-        if expired {
-            self.session
-                .flush()
-                .await
-                .map_err(|err| internal("ending an expired session", &err))?;
+        let handle = self.session.get::<String>(HANDLE_KEY).await.map_err(read)?;
+        let now = registry::now();
+        let limits = self.context.limits;
+        let (Some(signed_in_at), Some(handle)) = (signed_in_at, handle) else {
+            self.end_current_session().await?;
+            return Ok(None);
+        };
+        if now - signed_in_at >= limits.absolute_secs() {
+            self.end_current_session().await?;
             return Ok(None);
         }
-        Ok(Some(user_id))
+        let entry = registry::find(self.database(), &handle)
+            .await
+            .map_err(|err| internal("reading the session registry", &err))?;
+        let Some(entry) = entry.filter(|entry| {
+            entry.user_id == user_id && now - entry.last_seen_at < limits.idle_secs()
+        }) else {
+            self.end_current_session().await?;
+            return Ok(None);
+        };
+        if entry.renew_id {
+            self.renew_id(&handle).await?;
+        }
+        // Often enough that the idle timeout counts from the last use, give or take.
+        let touch_every = registry::TOUCH_INTERVAL_SECS.min(limits.idle_secs() / 4);
+        if now - entry.last_seen_at >= touch_every {
+            registry::touch(self.database(), &handle, &self.client)
+                .await
+                .map_err(|err| internal("recording session activity", &err))?;
+            // A write makes the session layer save the record, which moves its expiry.
+            self.session
+                .insert(LAST_SEEN_KEY, now)
+                .await
+                .map_err(|err| internal("writing a session", &err))?;
+        }
+        Ok(Some(SignedIn { user_id, handle }))
+    }
+
+    /// Starts a signed-in session for `user_id` under a fresh session id (no fixation).
+    /// Whatever session the request had before is ended, including its registry row.
+    pub async fn start_session(&self, user_id: &str) -> Result<(), AuthError> {
+        let previous = self
+            .session
+            .get::<String>(HANDLE_KEY)
+            .await
+            .map_err(|err| internal("reading the session", &err))?;
+        if let Some(previous) = previous {
+            registry::remove_handle(self.database(), &previous)
+                .await
+                .map_err(|err| internal("ending the previous session", &err))?;
+        }
+        let write = |err: tower_sessions::session::Error| internal("writing a session", &err);
+        self.session.cycle_id().await.map_err(write)?;
+        self.session.clear().await;
+        let handle = uuid::Uuid::new_v4().to_string();
+        self.session
+            .insert(USER_ID_KEY, user_id)
+            .await
+            .map_err(write)?;
+        self.session
+            .insert(SIGNED_IN_AT_KEY, registry::now())
+            .await
+            .map_err(write)?;
+        self.session
+            .insert(HANDLE_KEY, &handle)
+            .await
+            .map_err(write)?;
+        let session_id = self.saved_session_id().await?;
+        registry::insert(self.database(), &handle, &session_id, user_id, &self.client)
+            .await
+            .map_err(|err| internal("registering a session", &err))
+    }
+
+    /// Ends the request's own session: registry row, stored record and cookie.
+    pub async fn end_current_session(&self) -> Result<(), AuthError> {
+        let handle = self
+            .session
+            .get::<String>(HANDLE_KEY)
+            .await
+            .map_err(|err| internal("reading the session", &err))?;
+        if let Some(handle) = handle {
+            registry::remove_handle(self.database(), &handle)
+                .await
+                .map_err(|err| internal("ending a session", &err))?;
+        }
+        self.session
+            .flush()
+            .await
+            .map_err(|err| internal("ending a session", &err))
+    }
+
+    /// Gives the signed-in session a new id, keeping its data (after a role change).
+    async fn renew_id(&self, handle: &str) -> Result<(), AuthError> {
+        self.session
+            .cycle_id()
+            .await
+            .map_err(|err| internal("renewing a session id", &err))?;
+        let session_id = self.saved_session_id().await?;
+        registry::renewed(self.database(), handle, &session_id)
+            .await
+            .map_err(|err| internal("renewing a session id", &err))
+    }
+
+    /// Saves the session now, so its (new) id is known.
+    async fn saved_session_id(&self) -> Result<String, AuthError> {
+        self.session
+            .save()
+            .await
+            .map_err(|err| internal("saving a session", &err))?;
+        self.session
+            .id()
+            .map(|id| id.to_string())
+            .ok_or_else(|| internal("saving a session", &"the saved session has no id"))
+    }
+}
+
+/// Destroys stored session records by id (the registry rows are already gone).
+pub async fn destroy_records(context: &AuthContext, session_ids: &[String]) {
+    for session_id in session_ids {
+        let Ok(id) = Id::from_str(session_id) else {
+            continue;
+        };
+        if let Err(err) = context.sessions.delete(&id).await {
+            // The registry row is gone, so the session is already refused; the record
+            // expires on its own.
+            tracing::warn!(error = %err, "a stored session could not be deleted");
+        }
     }
 }
 

@@ -31,12 +31,16 @@ impl UserRecord {
         self.status == "active"
     }
 
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::User)
+    }
+
     pub fn to_current_user(&self) -> CurrentUser {
         CurrentUser {
             id: self.id.clone(),
             email: self.email.clone(),
             display_name: self.display_name.clone(),
-            role: Role::parse(&self.role).unwrap_or(Role::User),
+            role: self.role(),
         }
     }
 }
@@ -153,3 +157,38 @@ pub async fn set_password(
 }
 
 pub(crate) use on_pool;
+
+/// Sets a column of the administrative state (`role` or `status`) and `updated_at`.
+async fn set_admin_column(
+    database: &Database,
+    column: &'static str,
+    id: &str,
+    value: &str,
+) -> Result<bool, StorageError> {
+    let now = match database {
+        Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        Database::Postgres(_) => "now()",
+    };
+    let sql = format!("UPDATE users SET {column} = $1, updated_at = {now} WHERE id = $2");
+    on_pool!(database, |pool| sqlx::query(&sql)
+        .bind(value)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected() == 1))
+    .map_err(|err| storage_error(database, &err))
+}
+
+/// Changes a user's role; `false` if there is no such user.
+pub async fn set_role(database: &Database, id: &str, role: Role) -> Result<bool, StorageError> {
+    set_admin_column(database, "role", id, role.as_str()).await
+}
+
+/// Enables or disables a user; `false` if there is no such user.
+pub async fn set_status(
+    database: &Database,
+    id: &str,
+    status: crate::admin::model::UserStatus,
+) -> Result<bool, StorageError> {
+    set_admin_column(database, "status", id, status.as_str()).await
+}

@@ -1,0 +1,53 @@
+//! The admin server functions, with stable endpoints under `/api/admin/`.
+//! Every one is for administrators only (checked inside, on every call).
+
+use leptos::prelude::*;
+
+use super::model::{AdminUser, AuditFilter, AuditPage, Overview, UserPage, UserStatus};
+#[cfg(feature = "ssr")]
+use crate::auth::api::with_status;
+use crate::auth::model::{AuthError, Role};
+
+/// Counts for the admin overview.
+#[server(prefix = "/api", endpoint = "admin/overview")]
+pub async fn admin_overview() -> Result<Overview, AuthError> {
+    with_status(super::handlers::overview().await)
+}
+
+/// One page of accounts whose email or name contains `q`.
+#[server(prefix = "/api", endpoint = "admin/users")]
+pub async fn list_users(
+    #[server(default)] q: String,
+    #[server(default)] page: u32,
+) -> Result<UserPage, AuthError> {
+    with_status(super::handlers::users(q, page).await)
+}
+
+/// Makes a user an administrator or a plain user; their sessions get new ids.
+#[server(prefix = "/api", endpoint = "admin/set_role")]
+pub async fn set_user_role(user_id: String, role: Role) -> Result<AdminUser, AuthError> {
+    with_status(super::handlers::set_role(user_id, role).await)
+}
+
+/// Disables (ending every session at once) or enables an account.
+#[server(prefix = "/api", endpoint = "admin/set_status")]
+pub async fn set_user_status(user_id: String, status: UserStatus) -> Result<AdminUser, AuthError> {
+    with_status(super::handlers::set_status(user_id, status).await)
+}
+
+/// Ends every session of a user.
+#[server(prefix = "/api", endpoint = "admin/end_sessions")]
+pub async fn end_user_sessions(user_id: String) -> Result<AdminUser, AuthError> {
+    with_status(super::handlers::end_user_sessions(user_id).await)
+}
+
+/// One page of the audit log, filtered.
+#[server(prefix = "/api", endpoint = "admin/audit")]
+pub async fn audit_log(
+    #[server(flatten)]
+    #[server(default)]
+    filter: AuditFilter,
+    #[server(default)] page: u32,
+) -> Result<AuditPage, AuthError> {
+    with_status(super::handlers::audit_log(filter, page).await)
+}

@@ -1,0 +1,202 @@
+//! Administrative changes to accounts, shared by the admin section and the server CLI:
+//! creating users, changing roles, disabling and enabling, ending every session.
+//! Callers check who may do this (`guard::require_admin`, or shell access for the CLI).
+
+use super::super::model::{AuthError, Role};
+use super::audit::{self, AuditAction};
+use super::context::AuthContext;
+use super::input::{DisplayName, Email, FieldErrors};
+use super::request::{ClientInfo, destroy_records, internal};
+use super::users::{self, UserRecord};
+use super::{password as passwords, registry};
+use crate::admin::model::UserStatus;
+
+/// Who is making a change, for the audit log.
+pub struct Actor<'a> {
+    /// The acting administrator; `None` for the server CLI.
+    pub user_id: Option<&'a str>,
+    pub client: &'a ClientInfo,
+    /// `"admin"` or `"cli"`, stored in the entry's details.
+    pub via: &'static str,
+}
+
+async fn load(context: &AuthContext, user_id: &str) -> Result<UserRecord, AuthError> {
+    users::find_by_id(&context.database, user_id)
+        .await
+        .map_err(|err| internal("loading an account", &err))?
+        .ok_or(AuthError::NotFound)
+}
+
+async fn audit(
+    context: &AuthContext,
+    actor: &Actor<'_>,
+    action: AuditAction,
+    subject: &str,
+    mut details: serde_json::Value,
+) {
+    details["via"] = actor.via.into();
+    audit::record(
+        &context.database,
+        action,
+        actor.user_id,
+        Some(subject),
+        actor.client,
+        details,
+    )
+    .await;
+}
+
+/// Validates and stores a new password account. `taken` is the message for an email
+/// that already has an account.
+pub async fn store_password_account(
+    database: &crate::storage::Database,
+    email: &str,
+    display_name: &str,
+    password: String,
+    role: Role,
+    taken: &str,
+) -> Result<UserRecord, AuthError> {
+    let mut errors = FieldErrors::default();
+    let parsed_email = errors.check(Email::parse(email));
+    let parsed_name = errors.check(DisplayName::parse(display_name));
+    errors.check(passwords::check_strength(&password, &[email, display_name]));
+    errors.into_result()?;
+    let (Some(email), Some(display_name)) = (parsed_email, parsed_name) else {
+        return Err(AuthError::Internal);
+    };
+    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
+        .await
+        .map_err(|err| internal("hashing a password", &err))?
+        .map_err(|err| internal("hashing a password", &err))?;
+    match users::create(database, &email, &display_name, &hash, role).await {
+        Ok(user) => Ok(user),
+        Err(users::CreateUserError::EmailTaken) => Err(AuthError::field("email", taken)),
+        Err(users::CreateUserError::Storage(err)) => Err(internal("storing an account", &err)),
+    }
+}
+
+/// Creates an account with a password, as an administrator would.
+pub async fn create_user(
+    context: &AuthContext,
+    actor: &Actor<'_>,
+    email: &str,
+    display_name: &str,
+    password: String,
+    role: Role,
+) -> Result<UserRecord, AuthError> {
+    let user = store_password_account(
+        &context.database,
+        email,
+        display_name,
+        password,
+        role,
+        "An account with this email already exists.",
+    )
+    .await?;
+    audit(
+        context,
+        actor,
+        AuditAction::UserCreated,
+        &user.id,
+        serde_json::json!({ "role": role.as_str() }),
+    )
+    .await;
+    Ok(user)
+}
+
+/// Changes a user's role. Their sessions get new ids on their next request, so a
+/// session id seen before the change does not carry the new rights.
+pub async fn set_role(
+    context: &AuthContext,
+    actor: &Actor<'_>,
+    user_id: &str,
+    role: Role,
+) -> Result<UserRecord, AuthError> {
+    let user = load(context, user_id).await?;
+    let previous = user.role();
+    if previous == role {
+        return Ok(user);
+    }
+    users::set_role(&context.database, user_id, role)
+        .await
+        .map_err(|err| internal("changing a role", &err))?;
+    registry::renew_all_for_user(&context.database, user_id)
+        .await
+        .map_err(|err| internal("renewing sessions after a role change", &err))?;
+    audit(
+        context,
+        actor,
+        AuditAction::RoleChange,
+        user_id,
+        serde_json::json!({ "from": previous.as_str(), "to": role.as_str() }),
+    )
+    .await;
+    load(context, user_id).await
+}
+
+/// Disables or enables a user. Disabling ends every session of theirs at once.
+pub async fn set_status(
+    context: &AuthContext,
+    actor: &Actor<'_>,
+    user_id: &str,
+    status: UserStatus,
+) -> Result<UserRecord, AuthError> {
+    let user = load(context, user_id).await?;
+    if user.status == status.as_str() {
+        return Ok(user);
+    }
+    users::set_status(&context.database, user_id, status)
+        .await
+        .map_err(|err| internal("changing an account's status", &err))?;
+    match status {
+        UserStatus::Disabled => {
+            let ended = end_sessions(context, user_id).await?;
+            audit(
+                context,
+                actor,
+                AuditAction::UserDisabled,
+                user_id,
+                serde_json::json!({ "sessions_ended": ended }),
+            )
+            .await;
+        }
+        UserStatus::Active => {
+            audit(
+                context,
+                actor,
+                AuditAction::UserEnabled,
+                user_id,
+                serde_json::json!({}),
+            )
+            .await;
+        }
+    }
+    load(context, user_id).await
+}
+
+/// Ends every session of a user; returns how many there were.
+pub async fn end_all_sessions(
+    context: &AuthContext,
+    actor: &Actor<'_>,
+    user_id: &str,
+) -> Result<usize, AuthError> {
+    load(context, user_id).await?;
+    let ended = end_sessions(context, user_id).await?;
+    audit(
+        context,
+        actor,
+        AuditAction::SessionEnded,
+        user_id,
+        serde_json::json!({ "sessions": ended }),
+    )
+    .await;
+    Ok(ended)
+}
+
+async fn end_sessions(context: &AuthContext, user_id: &str) -> Result<usize, AuthError> {
+    let ended = registry::remove_all_for_user(&context.database, user_id, None)
+        .await
+        .map_err(|err| internal("ending sessions", &err))?;
+    destroy_records(context, &ended).await;
+    Ok(ended.len())
+}
