@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use app::auth::SessionSettings;
 use app::auth::ssr::context::SessionLimits;
+use app::auth::ssr::oidc::OidcSettings;
 use app::auth::ssr::throttle::LockoutPolicy;
 use app::site::SiteUrls;
 use app::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
@@ -78,6 +79,8 @@ pub struct Config {
     pub lockout: LockoutPolicy,
     /// Requests per minute one address may make to `/api/auth/…`.
     pub auth_rate_limit_per_minute: std::num::NonZeroU32,
+    /// Sign-in through an OpenID Connect provider, when configured.
+    pub oidc: Option<OidcSettings>,
 }
 
 /// The port written into public URLs.
@@ -125,10 +128,17 @@ struct Settings {
     lockout_window_secs: Option<u64>,
     lockout_duration_secs: Option<u64>,
     auth_rate_limit_per_minute: Option<u32>,
+    oidc_issuer_url: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<SecretString>,
+    oidc_scopes: Option<String>,
+    oidc_display_name: Option<String>,
+    oidc_role_claim: Option<String>,
+    oidc_admin_role: Option<String>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 24] = [
+const ENV_KEYS: [&str; 31] = [
     "env",
     "addr",
     "base_domain",
@@ -153,6 +163,13 @@ const ENV_KEYS: [&str; 24] = [
     "lockout_window_secs",
     "lockout_duration_secs",
     "auth_rate_limit_per_minute",
+    "oidc_issuer_url",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_scopes",
+    "oidc_display_name",
+    "oidc_role_claim",
+    "oidc_admin_role",
 ];
 
 /// The default configuration file, read when present.
@@ -240,6 +257,7 @@ impl Config {
         };
         let objects = parse_objects(&settings, &data_dir)?;
         let lockout = parse_lockout(&settings)?;
+        let oidc = parse_oidc(&settings)?;
         let database = parse_database(settings.database_url, &data_dir)?;
         let redis_url = match settings.redis_url {
             Some(url) if url.expose_secret().trim().is_empty() => None,
@@ -292,6 +310,7 @@ impl Config {
             .ok_or_else(|| {
                 ConfigError::new("LP_AUTH_RATE_LIMIT_PER_MINUTE", "must be at least 1")
             })?,
+            oidc,
         })
     }
 
@@ -309,7 +328,6 @@ impl Config {
         SiteUrls::new(self.public_scheme.as_str(), &self.base_domain, port)
     }
 
-    /// Cookie settings for the session layer.
     /// The idle and absolute session timeouts.
     pub const fn session_limits(&self) -> SessionLimits {
         SessionLimits {
@@ -318,6 +336,7 @@ impl Config {
         }
     }
 
+    /// Cookie settings for the session layer.
     pub fn session_settings(&self, urls: &SiteUrls) -> SessionSettings {
         let production = self.is_production();
         SessionSettings {
@@ -413,6 +432,66 @@ fn parse_database(
         "DATABASE_URL",
         "must start with postgres://, postgresql:// or sqlite:",
     ))
+}
+
+fn parse_oidc(settings: &Settings) -> Result<Option<OidcSettings>, ConfigError> {
+    let non_empty = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    };
+    let Some(issuer_url) = non_empty(&settings.oidc_issuer_url) else {
+        return Ok(None);
+    };
+    let parsed = url::Url::parse(&issuer_url).map_err(|_| {
+        ConfigError::new(
+            "LP_OIDC_ISSUER_URL",
+            "must be a URL like https://sso.example.com/realms/main",
+        )
+    })?;
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.query().is_some() {
+        return Err(ConfigError::new(
+            "LP_OIDC_ISSUER_URL",
+            "must be an http(s) URL without a query",
+        ));
+    }
+    let client_id = non_empty(&settings.oidc_client_id).ok_or_else(|| {
+        ConfigError::new("LP_OIDC_CLIENT_ID", "is needed with LP_OIDC_ISSUER_URL")
+    })?;
+    let client_secret = settings
+        .oidc_client_secret
+        .clone()
+        .filter(|secret| !secret.expose_secret().trim().is_empty())
+        .ok_or_else(|| {
+            ConfigError::new("LP_OIDC_CLIENT_SECRET", "is needed with LP_OIDC_ISSUER_URL")
+        })?;
+    let scopes = non_empty(&settings.oidc_scopes)
+        .unwrap_or_else(|| "openid email profile".to_owned())
+        .split([' ', ','])
+        .filter(|scope| !scope.is_empty() && *scope != "openid")
+        .map(str::to_owned)
+        .collect();
+    let role_claim = non_empty(&settings.oidc_role_claim);
+    if let Some(claim) = &role_claim
+        && claim.split('.').any(str::is_empty)
+    {
+        return Err(ConfigError::new(
+            "LP_OIDC_ROLE_CLAIM",
+            "must be a dotted claim path such as realm_access.roles",
+        ));
+    }
+    Ok(Some(OidcSettings {
+        issuer_url,
+        client_id,
+        client_secret,
+        scopes,
+        display_name: non_empty(&settings.oidc_display_name)
+            .unwrap_or_else(|| "single sign-on".to_owned()),
+        role_claim,
+        admin_role: non_empty(&settings.oidc_admin_role).unwrap_or_else(|| "admin".to_owned()),
+    }))
 }
 
 fn parse_lockout(settings: &Settings) -> Result<LockoutPolicy, ConfigError> {

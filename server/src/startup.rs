@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use app::auth::session_store::SessionBackend;
 use app::auth::ssr::context::AuthContext;
+use app::auth::ssr::oidc::OidcProvider;
 use app::storage::{Database, ObjectStorage, StorageError};
 use axum::Router;
 use axum::http::StatusCode;
@@ -37,6 +38,8 @@ pub enum StartupError {
     },
     #[error("{0}")]
     Storage(#[from] StorageError),
+    #[error("single sign-on: {0}")]
+    Oidc(#[from] app::auth::ssr::oidc::ProviderError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -82,7 +85,16 @@ impl Application {
         );
 
         let urls = config.site_urls(local_addr.port());
-        let state = AppState::new(config, urls, database, sessions, objects, instance_id);
+        let oidc = match &config.oidc {
+            Some(settings) => {
+                let callback = urls.url(app::site::Site::Beta, app::auth::ssr::oidc::CALLBACK_PATH);
+                let provider = OidcProvider::new(settings.clone(), &callback)?;
+                tracing::info!(issuer = settings.issuer_url, %callback, "single sign-on configured");
+                Some(Arc::new(provider))
+            }
+            None => None,
+        };
+        let state = AppState::new(config, urls, database, sessions, objects, instance_id, oidc);
         let router = router(&state);
         Ok(Self {
             listener,

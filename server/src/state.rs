@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use app::auth::session_store::SessionBackend;
 use app::auth::ssr::context::AuthContext;
+use app::auth::ssr::oidc::OidcProvider;
 use app::site::SiteUrls;
 use app::storage::{Database, ObjectStorage};
 
@@ -36,12 +37,14 @@ impl AppState {
         sessions: SessionBackend,
         objects: ObjectStorage,
         instance_id: String,
+        oidc: Option<Arc<OidcProvider>>,
     ) -> Self {
         let auth = AuthContext {
             database: database.clone(),
             sessions: sessions.clone(),
             limits: config.session_limits(),
             lockout: config.lockout,
+            oidc,
         };
         Self {
             inner: Arc::new(Inner {

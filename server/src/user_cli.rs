@@ -165,6 +165,7 @@ async fn open(config: &Config) -> Result<AuthContext, String> {
         sessions,
         limits: config.session_limits(),
         lockout: config.lockout,
+        oidc: None,
     })
 }
 

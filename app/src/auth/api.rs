@@ -64,6 +64,16 @@ pub async fn end_other_sessions() -> Result<u32, AuthError> {
     with_status(super::ssr::handlers::end_other_sessions().await)
 }
 
+/// The identity provider's name for the "Sign in with …" button, if one is configured.
+#[server(prefix = "/api", endpoint = "auth/provider")]
+pub async fn sign_in_provider() -> Result<Option<String>, AuthError> {
+    let context = use_context::<super::ssr::context::AuthContext>().ok_or(AuthError::Internal)?;
+    Ok(context
+        .oidc
+        .as_ref()
+        .map(|provider| provider.settings.display_name.clone()))
+}
+
 /// Sets the response status that matches an error.
 #[cfg(feature = "ssr")]
 pub(crate) fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {

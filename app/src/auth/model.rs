@@ -136,6 +136,74 @@ impl AuditAction {
     }
 }
 
+/// Where a sign-in through the identity provider starts (a plain route, not a server function).
+pub const PROVIDER_START_PATH: &str = "/auth/oidc/start";
+
+/// Why a sign-in through the identity provider did not happen. The callback sends the
+/// browser to `/login?error=<code>`, and the login page shows the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProviderSignInError {
+    Denied,
+    Expired,
+    Failed,
+    Unavailable,
+    EmailMissing,
+    EmailUnverified,
+    Disabled,
+}
+
+impl ProviderSignInError {
+    const ALL: [Self; 7] = [
+        Self::Denied,
+        Self::Expired,
+        Self::Failed,
+        Self::Unavailable,
+        Self::EmailMissing,
+        Self::EmailUnverified,
+        Self::Disabled,
+    ];
+
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Denied => "provider_denied",
+            Self::Expired => "provider_expired",
+            Self::Failed => "provider_failed",
+            Self::Unavailable => "provider_unavailable",
+            Self::EmailMissing => "provider_email_missing",
+            Self::EmailUnverified => "provider_email_unverified",
+            Self::Disabled => "account_disabled",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|error| error.code() == code)
+    }
+
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::Denied => "Sign-in was cancelled at the identity provider. Nothing was changed.",
+            Self::Expired => {
+                "That sign-in attempt expired or was started in another window. Please try again."
+            }
+            Self::Failed => {
+                "The identity provider's answer could not be verified. Please try again."
+            }
+            Self::Unavailable => {
+                "The identity provider cannot be reached right now. Try again shortly, or sign in with your password."
+            }
+            Self::EmailMissing => {
+                "The identity provider did not share an email address, which an account needs."
+            }
+            Self::EmailUnverified => {
+                "An account with this email already exists, and the provider has not verified the address. Sign in with your password instead."
+            }
+            Self::Disabled => {
+                "This account is disabled. Ask an administrator if you think this is a mistake."
+            }
+        }
+    }
+}
+
 /// A problem with one form field, shown next to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {

@@ -77,6 +77,8 @@ impl Sites {
                 app::beta::App,
                 app::beta::shell,
             )
+            // Single sign-on: plain routes, but inside the session layer.
+            .merge(app::auth::ssr::oidc::routes(state.auth().clone()))
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             // The admin section is part of the product build: same bundle, own root.

@@ -64,6 +64,7 @@ pub struct Setup {
     pub session_absolute_timeout: Duration,
     pub session_idle_timeout: Duration,
     pub auth_rate_limit_per_minute: u32,
+    pub oidc: Option<app::auth::ssr::oidc::OidcSettings>,
 }
 
 impl Default for Setup {
@@ -76,6 +77,7 @@ impl Default for Setup {
             session_idle_timeout: Duration::from_secs(2 * 60 * 60),
             // High enough that no other test meets it.
             auth_rate_limit_per_minute: 10_000,
+            oidc: None,
         }
     }
 }
@@ -178,6 +180,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         lockout: setup.lockout,
         auth_rate_limit_per_minute: std::num::NonZeroU32::new(setup.auth_rate_limit_per_minute)
             .expect("a positive limit"),
+        oidc: setup.oidc,
     };
     let app = Application::build(config).await.expect("the server starts");
     let addr = app.local_addr();

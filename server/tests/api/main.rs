@@ -14,6 +14,7 @@ mod cli;
 mod edge;
 mod health;
 mod hosts;
+mod oidc;
 mod security;
 mod sessions;
 mod static_files;

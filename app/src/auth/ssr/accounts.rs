@@ -68,7 +68,7 @@ pub async fn store_password_account(
         .await
         .map_err(|err| internal("hashing a password", &err))?
         .map_err(|err| internal("hashing a password", &err))?;
-    match users::create(database, &email, &display_name, &hash, role).await {
+    match users::create(database, &email, &display_name, Some(&hash), role).await {
         Ok(user) => Ok(user),
         Err(users::CreateUserError::EmailTaken) => Err(AuthError::field("email", taken)),
         Err(users::CreateUserError::Storage(err)) => Err(internal("storing an account", &err)),

@@ -1,7 +1,9 @@
 //! What the auth layer needs from the server, handed to every request.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::oidc::OidcProvider;
 use super::throttle::LockoutPolicy;
 use crate::auth::session_store::SessionBackend;
 use crate::storage::Database;
@@ -42,4 +44,6 @@ pub struct AuthContext {
     pub sessions: SessionBackend,
     pub limits: SessionLimits,
     pub lockout: LockoutPolicy,
+    /// The identity provider, when one is configured.
+    pub oidc: Option<Arc<OidcProvider>>,
 }

@@ -8,6 +8,7 @@ mod device;
 pub mod guard;
 pub mod handlers;
 pub mod input;
+pub mod oidc;
 pub mod password;
 pub mod registry;
 pub mod request;

@@ -32,13 +32,16 @@ pub struct ClientInfo {
 impl ClientInfo {
     /// Reads the peer address and user agent of a request.
     pub fn from_parts(parts: &http::request::Parts) -> Self {
+        Self::from_request(&parts.extensions, &parts.headers)
+    }
+
+    /// [`ClientInfo::from_parts`] from a request's extensions and headers.
+    pub fn from_request(extensions: &http::Extensions, headers: &http::HeaderMap) -> Self {
         Self {
-            ip: parts
-                .extensions
+            ip: extensions
                 .get::<axum::extract::ConnectInfo<SocketAddr>>()
                 .map(|info| info.0.ip().to_string()),
-            user_agent: parts
-                .headers
+            user_agent: headers
                 .get(http::header::USER_AGENT)
                 .and_then(|value| value.to_str().ok())
                 .map(|value| value.chars().take(512).collect()),

@@ -67,7 +67,7 @@ pub async fn create(
     database: &Database,
     email: &Email,
     display_name: &DisplayName,
-    password_hash: &str,
+    password_hash: Option<&str>,
     role: Role,
 ) -> Result<UserRecord, CreateUserError> {
     let id = uuid::Uuid::new_v4().to_string();

@@ -1,0 +1,46 @@
+//! Accounts linked to a provider by (issuer, subject).
+
+use super::super::users::{UserRecord, on_pool};
+use crate::storage::{Database, StorageError};
+
+fn storage_error(err: &sqlx::Error) -> StorageError {
+    StorageError::from_sqlx("database", err)
+}
+
+/// The account linked to this provider identity, if any.
+pub async fn find_user(
+    database: &Database,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<UserRecord>, StorageError> {
+    let sql = "SELECT u.id, u.email, u.display_name, u.role, u.status, u.password_hash, u.locked_until \
+               FROM user_identities i JOIN users u ON u.id = i.user_id \
+               WHERE i.issuer = $1 AND i.subject = $2";
+    on_pool!(database, |pool| sqlx::query_as::<_, UserRecord>(sql)
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(pool)
+        .await)
+    .map_err(|err| storage_error(&err))
+}
+
+/// Links a provider identity to an account.
+pub async fn link(
+    database: &Database,
+    issuer: &str,
+    subject: &str,
+    user_id: &str,
+    email: Option<&str>,
+) -> Result<(), StorageError> {
+    let sql =
+        "INSERT INTO user_identities (issuer, subject, user_id, email) VALUES ($1, $2, $3, $4)";
+    on_pool!(database, |pool| sqlx::query(sql)
+        .bind(issuer)
+        .bind(subject)
+        .bind(user_id)
+        .bind(email)
+        .execute(pool)
+        .await
+        .map(drop))
+    .map_err(|err| storage_error(&err))
+}
