@@ -14,7 +14,7 @@ pub struct PageMeta {
 }
 
 /// Every page, in sidebar order.
-pub const PAGES: [PageMeta; 5] = [
+pub const PAGES: [PageMeta; 6] = [
     PageMeta {
         slug: "",
         title: "Introduction",
@@ -33,7 +33,12 @@ pub const PAGES: [PageMeta; 5] = [
     PageMeta {
         slug: "accounts",
         title: "Accounts and security",
-        description: "Registering and signing in, sessions, password rules, lockout, cross-site request defence and the audit log.",
+        description: "Registering and signing in, sessions, single sign-on with Keycloak or any OpenID Connect provider, password rules, lockout, cross-site request defence and the audit log.",
+    },
+    PageMeta {
+        slug: "administration",
+        title: "Administration",
+        description: "The first administrator, the user commands, the admin section (users, audit log) and the admin API.",
     },
     PageMeta {
         slug: "operations",
@@ -72,6 +77,7 @@ mod source {
             "getting-started" => include_str!("../content/getting-started.md"),
             "configuration" => include_str!("../content/configuration.md"),
             "accounts" => include_str!("../content/accounts.md"),
+            "administration" => include_str!("../content/administration.md"),
             "operations" => include_str!("../content/operations.md"),
             _ => return None,
         })

@@ -7,7 +7,8 @@ export const SITES = [
   { key: "landing", host: "localhost", heading: /Test trading strategies/ },
   { key: "docs", host: "docs.localhost", heading: /Introduction/ },
   { key: "beta", host: "beta.localhost", heading: /Your strategies, tested/ },
-  { key: "admin", host: "admin.localhost", heading: /Run this LuckyPlans instance/ },
+  // The admin section needs an administrator: strangers land on its sign-in page.
+  { key: "admin", host: "admin.localhost", heading: /Sign in/ },
 ] as const;
 
 export function origin(host: string): string {
