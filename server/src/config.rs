@@ -81,6 +81,8 @@ pub struct Config {
     pub auth_rate_limit_per_minute: std::num::NonZeroU32,
     /// Sign-in through an OpenID Connect provider, when configured.
     pub oidc: Option<OidcSettings>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The port written into public URLs.
@@ -135,10 +137,11 @@ struct Settings {
     oidc_display_name: Option<String>,
     oidc_role_claim: Option<String>,
     oidc_admin_role: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 31] = [
+const ENV_KEYS: [&str; 32] = [
     "env",
     "addr",
     "base_domain",
@@ -170,6 +173,7 @@ const ENV_KEYS: [&str; 31] = [
     "oidc_display_name",
     "oidc_role_claim",
     "oidc_admin_role",
+    "trusted_proxies",
 ];
 
 /// The default configuration file, read when present.
@@ -258,6 +262,7 @@ impl Config {
         let objects = parse_objects(&settings, &data_dir)?;
         let lockout = parse_lockout(&settings)?;
         let oidc = parse_oidc(&settings)?;
+        let trusted_proxies = parse_trusted_proxies(settings.trusted_proxies.as_deref())?;
         let database = parse_database(settings.database_url, &data_dir)?;
         let redis_url = match settings.redis_url {
             Some(url) if url.expose_secret().trim().is_empty() => None,
@@ -311,6 +316,7 @@ impl Config {
                 ConfigError::new("LP_AUTH_RATE_LIMIT_PER_MINUTE", "must be at least 1")
             })?,
             oidc,
+            trusted_proxies,
         })
     }
 
@@ -432,6 +438,25 @@ fn parse_database(
         "DATABASE_URL",
         "must start with postgres://, postgresql:// or sqlite:",
     ))
+}
+
+fn parse_trusted_proxies(value: Option<&str>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    value
+        .unwrap_or_default()
+        .split([',', ' '])
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError::new(
+                        "LP_TRUSTED_PROXIES",
+                        format!("`{entry}` is not an address or a network like 10.0.0.0/8"),
+                    )
+                })
+        })
+        .collect()
 }
 
 fn parse_oidc(settings: &Settings) -> Result<Option<OidcSettings>, ConfigError> {

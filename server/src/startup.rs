@@ -23,6 +23,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
+use crate::middleware::client_ip::{TrustedProxies, client_ip};
 use crate::middleware::request_id::{REQUEST_ID, request_span};
 use crate::middleware::security_headers::{SecurityPolicy, security_headers};
 use crate::routes::{edge, health, sites};
@@ -189,6 +190,7 @@ fn router(state: &AppState) -> Router {
     let live_reload = std::env::var_os("LEPTOS_WATCH").map(|_| 3001);
     let policy = Arc::new(SecurityPolicy::new(state.config().hsts(), live_reload));
     let sites = Arc::new(sites::Sites::build(state));
+    let proxies = Arc::new(TrustedProxies(state.config().trusted_proxies.clone()));
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
@@ -206,6 +208,7 @@ fn router(state: &AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+                .layer(from_fn_with_state(proxies, client_ip))
                 .layer(CatchPanicLayer::custom(|_| internal_error()))
                 .layer(from_fn_with_state(policy, security_headers))
                 .layer(CompressionLayer::new())

@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use app::auth::ssr::request::ClientIp;
+
 use crate::routes::edge::ApiError;
 
 /// The limiter, shared by every site router.
@@ -39,11 +41,17 @@ pub async fn auth_rate_limit(
     if !request.uri().path().starts_with("/api/auth/") {
         return next.run(request).await;
     }
-    let Some(ip) = request
+    let ip = request
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip())
-    else {
+        .get::<ClientIp>()
+        .map(|ip| ip.0)
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        });
+    let Some(ip) = ip else {
         return next.run(request).await;
     };
     match limit.limiter.check_key(&ip) {

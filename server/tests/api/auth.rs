@@ -368,6 +368,100 @@ async fn one_address_hammering_the_auth_api_gets_429_with_retry_after() {
     );
 }
 
+/// A sign-in attempt as it arrives through a proxy that says `X-Forwarded-For: <client>`.
+async fn login_forwarded_for(app: &crate::helpers::TestApp, client: &str) -> u16 {
+    app.client
+        .post(app.url("/api/auth/login"))
+        .header("host", format!("beta.localhost:{}", app.addr.port()))
+        .header(
+            "origin",
+            format!("http://beta.localhost:{}", app.addr.port()),
+        )
+        .header("x-forwarded-for", client)
+        .form(&[
+            ("email", "nobody@example.org"),
+            ("password", "whatever it is"),
+        ])
+        .send()
+        .await
+        .expect("login")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    // Not trusted: a forged X-Forwarded-For does not buy a fresh quota.
+    let app = crate::helpers::spawn_app_with(crate::helpers::Setup {
+        auth_rate_limit_per_minute: 3,
+        ..crate::helpers::Setup::default()
+    })
+    .await;
+    let statuses: Vec<u16> = futures_statuses(
+        &app,
+        &["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"],
+    )
+    .await;
+    assert_eq!(statuses, [401, 401, 401, 429]);
+
+    // Behind a trusted proxy (the test client's loopback address), each client has its own.
+    let app = crate::helpers::spawn_app_with(crate::helpers::Setup {
+        auth_rate_limit_per_minute: 3,
+        trusted_proxies: vec!["127.0.0.1/32".parse().expect("net")],
+        ..crate::helpers::Setup::default()
+    })
+    .await;
+    let statuses = futures_statuses(&app, &["203.0.113.1"; 4]).await;
+    assert_eq!(statuses, [401, 401, 401, 429]);
+    let statuses = futures_statuses(&app, &["203.0.113.2", "203.0.113.2"]).await;
+    assert_eq!(
+        statuses,
+        [401, 401],
+        "another client is not limited by the first"
+    );
+
+    // And the forwarded address is what the audit log and the session list record.
+    let response = app
+        .client
+        .post(app.url("/api/auth/register"))
+        .header("host", format!("beta.localhost:{}", app.addr.port()))
+        .header(
+            "origin",
+            format!("http://beta.localhost:{}", app.addr.port()),
+        )
+        .header("x-forwarded-for", "198.51.100.23")
+        .form(&[
+            ("email", "ada@example.org"),
+            ("password", PASSWORD),
+            ("display_name", "Ada"),
+        ])
+        .send()
+        .await
+        .expect("register");
+    let cookie = session_cookie(&response).expect("signed in");
+    let listed: serde_json::Value = post(&app, "sessions", &[], Some(&cookie))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed[0]["ip"], "198.51.100.23");
+    let audited = crate::helpers::count(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'register' AND ip = $1",
+        "198.51.100.23",
+    )
+    .await;
+    assert_eq!(audited, 1);
+}
+
+async fn futures_statuses(app: &crate::helpers::TestApp, clients: &[&str]) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for client in clients {
+        statuses.push(login_forwarded_for(app, client).await);
+    }
+    statuses
+}
+
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one_and_kills_the_old_session_id() {
     let app = spawn_app().await;

@@ -65,6 +65,7 @@ pub struct Setup {
     pub session_idle_timeout: Duration,
     pub auth_rate_limit_per_minute: u32,
     pub oidc: Option<app::auth::ssr::oidc::OidcSettings>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Setup {
@@ -78,6 +79,7 @@ impl Default for Setup {
             // High enough that no other test meets it.
             auth_rate_limit_per_minute: 10_000,
             oidc: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -181,6 +183,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         auth_rate_limit_per_minute: std::num::NonZeroU32::new(setup.auth_rate_limit_per_minute)
             .expect("a positive limit"),
         oidc: setup.oidc,
+        trusted_proxies: setup.trusted_proxies,
     };
     let app = Application::build(config).await.expect("the server starts");
     let addr = app.local_addr();
