@@ -76,10 +76,11 @@ impl Application {
             None => SessionBackend::sql(&database).await?,
         };
         let objects = ObjectStorage::connect(&config.objects).await?;
+        let schema_version = database.schema_version().await.unwrap_or_default();
         tracing::info!(
             instance_id,
             database = database.backend(),
-            schema_version = database.schema_version().await.unwrap_or_default(),
+            schema_version,
             session_store = sessions.backend(),
             object_store = objects.backend(),
             "storage ready"

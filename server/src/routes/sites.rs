@@ -5,7 +5,7 @@
 //! functions therefore check who is calling themselves.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use app::site::Site;
 use axum::Router;
@@ -16,7 +16,7 @@ use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
 
 use super::static_files::{StaticAssets, files_first};
@@ -59,6 +59,7 @@ impl Sites {
         Self {
             base_domain: config.base_domain.clone(),
             landing: site_router(
+                Site::Landing,
                 state,
                 landing_options,
                 landing_assets,
@@ -67,10 +68,18 @@ impl Sites {
             )
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
-            docs: site_router(state, docs_options, docs_assets, docs::DocsApp, docs::shell)
-                .layer(session.clone())
-                .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
+            docs: site_router(
+                Site::Docs,
+                state,
+                docs_options,
+                docs_assets,
+                docs::DocsApp,
+                docs::shell,
+            )
+            .layer(session.clone())
+            .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             beta: site_router(
+                Site::Beta,
                 state,
                 beta_options.clone(),
                 beta_assets.clone(),
@@ -83,6 +92,7 @@ impl Sites {
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             // The admin section is part of the product build: same bundle, own root.
             admin: site_router(
+                Site::Admin,
                 state,
                 beta_options,
                 beta_assets,
@@ -152,7 +162,34 @@ fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
     }
 }
 
+/// Each site's route list, generated once per process.
+///
+/// Generating it renders the whole app in a throwaway reactive root. Doing that while
+/// another server in the same process renders pages (several servers run side by side in
+/// the test suite) can leave a page's suspense waiting forever; once per process, before
+/// anything is served, is also all a real server needs.
+fn route_list<A, AV>(site: Site, app: A) -> Vec<AxumRouteListing>
+where
+    A: Fn() -> AV + Clone + Send + Sync + 'static,
+    AV: IntoView + 'static,
+{
+    static ROUTES: [OnceLock<Vec<AxumRouteListing>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    static GENERATING: Mutex<()> = Mutex::new(());
+    let slot = &ROUTES[site as usize];
+    if let Some(routes) = slot.get() {
+        return routes.clone();
+    }
+    let _one_at_a_time = GENERATING.lock().unwrap_or_else(PoisonError::into_inner);
+    slot.get_or_init(|| generate_route_list(app)).clone()
+}
+
 fn site_router<A, AV, SV>(
+    site: Site,
     state: &AppState,
     options: LeptosOptions,
     assets: StaticAssets,
@@ -164,7 +201,7 @@ where
     AV: IntoView + 'static,
     SV: IntoView + 'static,
 {
-    let routes = generate_route_list(app);
+    let routes = route_list(site, app.clone());
     let context = request_context(state);
     let render = {
         let options = options.clone();

@@ -84,11 +84,34 @@ impl Default for Setup {
     }
 }
 
+/// The runtime every test server runs on, alive for the whole test binary.
+///
+/// Each `#[tokio::test]` has its own runtime, which is gone when its test ends. Servers
+/// run on one shared runtime instead, as in production: a task the rendering spawns can
+/// then never land on a runtime that another test has already shut down.
+fn server_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("test-servers")
+            .enable_all()
+            .build()
+            .expect("the test servers' runtime")
+    })
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Setup::default()).await
 }
 
 pub async fn spawn_app_with(setup: Setup) -> TestApp {
+    if let Ok(filter) = std::env::var("LP_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     let backends = Backends::from_env();
     let dir = tempfile::tempdir().expect("temp dir");
     let site_root = write_site_fixture(dir.path());
@@ -185,10 +208,14 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         oidc: setup.oidc,
         trusted_proxies: setup.trusted_proxies,
     };
-    let app = Application::build(config).await.expect("the server starts");
+    let app = server_runtime()
+        .spawn(Application::build(config))
+        .await
+        .expect("the build task finishes")
+        .expect("the server starts");
     let addr = app.local_addr();
     let app_state = app.state().clone();
-    let server = tokio::spawn(async move {
+    let server = server_runtime().spawn(async move {
         app.run_until(std::future::pending())
             .await
             .expect("server runs");

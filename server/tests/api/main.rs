@@ -5,6 +5,8 @@
 //! - `LP_TEST_DATABASE_URL=postgres://…`: a fresh PostgreSQL database per test;
 //! - `LP_TEST_REDIS_URL=redis://…`: sessions in Redis;
 //! - `LP_TEST_S3=1`: objects in a real S3 server (s3s-fs) started per test.
+//!
+//! `LP_TEST_LOG=<tracing filter>` prints the servers' logs (e.g. `LP_TEST_LOG=server=debug`).
 
 mod helpers;
 
