@@ -13,6 +13,17 @@ const chromiumArgs = [
   "--host-resolver-rules=MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1",
 ];
 
+// A second server runs as in production (base domain luckyplans.test, cookies `Secure` and
+// shared across the sites); Chromium resolves those hosts to it and treats them as secure
+// origins, as it would over HTTPS.
+const productionPort = process.env.LP_E2E_PRODUCTION_PORT;
+const productionHosts = ["luckyplans.test", "docs.luckyplans.test", "beta.luckyplans.test", "admin.luckyplans.test"];
+const productionArgs = [
+  ...chromiumArgs.filter((arg) => !arg.startsWith("--host-resolver-rules")),
+  "--host-resolver-rules=MAP luckyplans.test 127.0.0.1, MAP *.luckyplans.test 127.0.0.1, MAP localhost 127.0.0.1, MAP *.localhost 127.0.0.1",
+  `--unsafely-treat-insecure-origin-as-secure=${productionHosts.map((host) => `http://${host}:${productionPort}`).join(",")}`,
+];
+
 export default defineConfig({
   testDir: "./tests",
   outputDir: "./test-results",
@@ -21,11 +32,28 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   timeout: 30_000,
-  use: {
-    ...devices["Desktop Chrome"],
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: chromiumArgs,
+  projects: [
+    {
+      name: "development hosts",
+      testIgnore: /production\.spec\.ts/,
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: chromiumArgs,
+        },
+      },
     },
-  },
+    {
+      name: "production hosts",
+      testMatch: /production\.spec\.ts/,
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: productionArgs,
+        },
+      },
+    },
+  ],
 });

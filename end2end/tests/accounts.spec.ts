@@ -60,6 +60,8 @@ test("the sign-in form works with JavaScript disabled", async ({ browser }) => {
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(`${beta}/`);
+  // The header's account corner is rendered before the page is sent, not swapped in later.
+  await expect(page.getByTestId("account-link")).toHaveText("Grace Hopper");
   await page.goto(`${beta}/account`);
   await expect(page.getByTestId("account-name")).toHaveText("Grace Hopper");
   await context.close();

@@ -8,6 +8,7 @@ use app::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -39,7 +40,7 @@ pub fn LandingApp() -> impl IntoView {
             </SiteHeader>
             <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=home::HomePage />
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

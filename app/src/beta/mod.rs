@@ -44,7 +44,7 @@ pub fn App() -> impl IntoView {
             </SiteHeader>
             <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=home::HomePage />
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=register::RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async />

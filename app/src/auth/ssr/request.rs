@@ -22,6 +22,11 @@ pub const HANDLE_KEY: &str = "handle";
 /// The session key written when the session is used, so the idle expiry moves forward.
 const LAST_SEEN_KEY: &str = "last_seen_at";
 
+/// The client's address as the server decided it: the peer, or the address a trusted
+/// reverse proxy forwarded. Set on every request by the server's first middleware.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub std::net::IpAddr);
+
 /// Where a request came from, for the audit log and the session list.
 #[derive(Clone, Debug, Default)]
 pub struct ClientInfo {
@@ -39,8 +44,14 @@ impl ClientInfo {
     pub fn from_request(extensions: &http::Extensions, headers: &http::HeaderMap) -> Self {
         Self {
             ip: extensions
-                .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip().to_string()),
+                .get::<ClientIp>()
+                .map(|ip| ip.0)
+                .or_else(|| {
+                    extensions
+                        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                        .map(|info| info.0.ip())
+                })
+                .map(|ip| ip.to_string()),
             user_agent: headers
                 .get(http::header::USER_AGENT)
                 .and_then(|value| value.to_str().ok())
