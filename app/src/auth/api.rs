@@ -46,6 +46,12 @@ pub async fn change_password(
     with_status(super::ssr::handlers::change_password(current_password, new_password).await)
 }
 
+/// Changes the signed-in user's display name.
+#[server(prefix = "/api", endpoint = "auth/update_profile")]
+pub async fn update_profile(display_name: String) -> Result<CurrentUser, AuthError> {
+    with_status(super::ssr::handlers::update_profile(display_name).await)
+}
+
 /// The signed-in user's sessions, the current one marked.
 #[server(prefix = "/api", endpoint = "auth/sessions")]
 pub async fn sessions() -> Result<Vec<SessionInfo>, AuthError> {

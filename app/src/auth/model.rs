@@ -72,6 +72,7 @@ pub enum AuditAction {
     UserEnabled,
     UserCreated,
     OidcLinked,
+    ProfileUpdated,
 }
 
 impl AuditAction {
@@ -90,11 +91,12 @@ impl AuditAction {
             Self::UserEnabled => "user_enabled",
             Self::UserCreated => "user_created",
             Self::OidcLinked => "oidc_linked",
+            Self::ProfileUpdated => "profile_updated",
         }
     }
 
     /// Every action, in the order the audit log viewer offers them.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Register,
         Self::SignIn,
         Self::SignInFailed,
@@ -108,6 +110,7 @@ impl AuditAction {
         Self::UserEnabled,
         Self::UserCreated,
         Self::OidcLinked,
+        Self::ProfileUpdated,
     ];
 
     /// How the audit log viewer names it.
@@ -126,6 +129,7 @@ impl AuditAction {
             Self::UserEnabled => "Account enabled",
             Self::UserCreated => "Account created",
             Self::OidcLinked => "Provider account linked",
+            Self::ProfileUpdated => "Profile updated",
         }
     }
 

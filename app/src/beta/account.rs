@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::forms::{FormAlert, field_error, form_error, go_to};
-use crate::auth::api::{ChangePassword, EndOtherSessions, EndSession, Logout, sessions};
+use crate::auth::api::{
+    ChangePassword, EndOtherSessions, EndSession, Logout, UpdateProfile, sessions,
+};
 use crate::auth::model::{CurrentUser, Role, SessionInfo};
 use crate::auth::require::RequireUser;
 use crate::ui::TextField;
@@ -32,17 +34,24 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
             go_to("/");
         }
     });
+    let rename = ServerAction::<UpdateProfile>::new();
+    let initial_name = user.display_name.clone();
+    let name = Signal::derive(move || match rename.value().get() {
+        Some(Ok(updated)) => updated.display_name,
+        _ => initial_name.clone(),
+    });
     view! {
         <div class="card mt-8">
             <dl class="grid gap-4 sm:grid-cols-[10rem_1fr]">
                 <dt class="text-muted">"Name"</dt>
-                <dd data-testid="account-name">{user.display_name}</dd>
+                <dd data-testid="account-name">{name}</dd>
                 <dt class="text-muted">"Email"</dt>
                 <dd>{user.email}</dd>
                 <dt class="text-muted">"Role"</dt>
                 <dd>{if user.role == Role::Admin { "Administrator" } else { "User" }}</dd>
             </dl>
         </div>
+        <ProfileForm rename current=user.display_name />
         <SessionsCard />
         <ChangePasswordForm />
         <div class="mt-6">
@@ -52,6 +61,39 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
                     "Sign out"
                 </button>
             </ActionForm>
+        </div>
+    }
+}
+
+/// Changing the name others see.
+#[component]
+fn ProfileForm(rename: ServerAction<UpdateProfile>, current: String) -> impl IntoView {
+    let saved = move || matches!(rename.value().get(), Some(Ok(_)));
+    view! {
+        <div class="card mt-6">
+            <h2 class="title-3">"Profile"</h2>
+            <div class="mt-5">
+                <FormAlert message=form_error(rename) />
+                <ActionForm action=rename>
+                    <div class="flex flex-wrap items-end gap-3">
+                        <div class="min-w-64 flex-1">
+                            <TextField
+                                name="display_name"
+                                label="Display name"
+                                autocomplete="name"
+                                value=current
+                                error=field_error(rename, "display_name")
+                            />
+                        </div>
+                        <button class="btn btn-primary mb-7" type="submit" disabled=move || rename.pending().get()>
+                            {move || if rename.pending().get() { "Saving..." } else { "Save" }}
+                        </button>
+                    </div>
+                </ActionForm>
+                <p class="text-sm text-accent" role="status" data-testid="profile-saved">
+                    {move || saved().then_some("Saved.")}
+                </p>
+            </div>
         </div>
     }
 }

@@ -13,6 +13,9 @@ pub fn TextField(
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional)] hint: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
+    /// What the field holds when the page loads.
+    #[prop(optional, into)]
+    value: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -41,6 +44,7 @@ pub fn TextField(
                 id=id
                 name=name
                 type=input_type
+                value=value
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 required
                 aria-invalid=move || error.get().is_some().then_some("true")

@@ -588,3 +588,40 @@ async fn production_session_cookies_are_secure_http_only_lax_and_shared_by_every
         );
     }
 }
+
+#[tokio::test]
+async fn the_display_name_can_be_changed_by_its_owner_only() {
+    let app = spawn_app().await;
+    let cookie = register(&app, "ada@example.org").await;
+    let response = post(
+        &app,
+        "update_profile",
+        &[("display_name", "  Countess of Lovelace ")],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        me(&app, &cookie).await["display_name"],
+        "Countess of Lovelace"
+    );
+    assert_eq!(audit_count(&app, "profile_updated").await, 1);
+
+    let empty = post(
+        &app,
+        "update_profile",
+        &[("display_name", "   ")],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(empty.status(), 422);
+    let body: serde_json::Value = empty.json().await.expect("json");
+    assert_eq!(body["fields"][0]["field"], "display_name");
+    assert_eq!(
+        me(&app, &cookie).await["display_name"],
+        "Countess of Lovelace"
+    );
+
+    let stranger = post(&app, "update_profile", &[("display_name", "Mallory")], None).await;
+    assert_eq!(stranger.status(), 401);
+}

@@ -278,3 +278,30 @@ pub async fn end_other_sessions() -> Result<u32, AuthError> {
     }
     Ok(u32::try_from(ended.len()).unwrap_or(u32::MAX))
 }
+
+/// Renames the caller; answers the user as they are now.
+pub async fn update_profile(display_name: String) -> Result<CurrentUser, AuthError> {
+    use super::input::DisplayName;
+    use super::users;
+
+    let Caller { request, user, .. } = guard::require_user().await?;
+    let name = DisplayName::parse(&display_name)
+        .map_err(|err| AuthError::InvalidInput { fields: vec![err] })?;
+    if name.as_str() != user.display_name {
+        users::set_display_name(request.database(), &user.id, &name)
+            .await
+            .map_err(|err| internal("renaming a user", &err))?;
+        audit::record(
+            request.database(),
+            AuditAction::ProfileUpdated,
+            Some(&user.id),
+            Some(&user.id),
+            &request.client,
+            serde_json::json!({ "fields": ["display_name"] }),
+        )
+        .await;
+    }
+    let mut current = user.to_current_user();
+    current.display_name = name.as_str().to_owned();
+    Ok(current)
+}

@@ -158,8 +158,8 @@ pub async fn set_password(
 
 pub(crate) use on_pool;
 
-/// Sets a column of the administrative state (`role` or `status`) and `updated_at`.
-async fn set_admin_column(
+/// Sets one text column (`role`, `status`, `display_name`) and `updated_at`.
+async fn set_text_column(
     database: &Database,
     column: &'static str,
     id: &str,
@@ -181,7 +181,7 @@ async fn set_admin_column(
 
 /// Changes a user's role; `false` if there is no such user.
 pub async fn set_role(database: &Database, id: &str, role: Role) -> Result<bool, StorageError> {
-    set_admin_column(database, "role", id, role.as_str()).await
+    set_text_column(database, "role", id, role.as_str()).await
 }
 
 /// Enables or disables a user; `false` if there is no such user.
@@ -190,5 +190,14 @@ pub async fn set_status(
     id: &str,
     status: crate::admin::model::UserStatus,
 ) -> Result<bool, StorageError> {
-    set_admin_column(database, "status", id, status.as_str()).await
+    set_text_column(database, "status", id, status.as_str()).await
+}
+
+/// Renames a user.
+pub async fn set_display_name(
+    database: &Database,
+    id: &str,
+    name: &DisplayName,
+) -> Result<bool, StorageError> {
+    set_text_column(database, "display_name", id, name.as_str()).await
 }
