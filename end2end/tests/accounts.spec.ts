@@ -30,7 +30,7 @@ test("register, sign out, sign in and see the account page", async ({ page }, in
   await hydrated(page);
   await page.screenshot({ path: info.outputPath("account.png") });
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(`${beta}/`);
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 

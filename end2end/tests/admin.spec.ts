@@ -22,8 +22,15 @@ test("an administrator finds a user, disables them and reads it in the audit log
   await them.getByRole("button", { name: "Create account" }).click();
   await expect(them).toHaveURL(`${beta}/`);
 
-  // A plain user sees the 403 page.
+  // A plain user sees the 403 page. (Development hosts do not share sessions, so they
+  // sign in on the admin host too.)
   await them.goto(`${admin}/users`);
+  await expect(them).toHaveURL(/\/login\?returnTo=\/users$/);
+  await hydrated(them);
+  await them.getByLabel("Email").fill(email);
+  await them.getByLabel("Password").fill(PASSWORD);
+  await them.getByRole("button", { name: "Sign in" }).click();
+  await expect(them).toHaveURL(`${admin}/users`);
   await expect(them.getByRole("heading", { name: "Administrators only" })).toBeVisible();
 
   const errors = watchErrors(page);

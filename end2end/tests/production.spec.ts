@@ -38,7 +38,7 @@ test("signing in on the app changes the landing and docs headers", async ({ page
     await page.goto(url(host));
     await hydrated(page);
     await expect(page.getByTestId("signed-in-as")).toHaveText("June Example");
-    await expect(page.getByRole("link", { name: "Open the app" })).toHaveAttribute("href", url("beta.luckyplans.test"));
+    await expect(page.getByRole("banner").getByRole("link", { name: "Open the app" })).toHaveAttribute("href", url("beta.luckyplans.test"));
   }
   await page.screenshot({ path: info.outputPath("docs-signed-in.png") });
 

@@ -269,7 +269,7 @@ async fn every_site_header_knows_who_is_signed_in() {
         .await
         .expect("html");
     assert!(
-        beta.contains("href=\"/account\""),
+        beta.contains("/account\" data-testid=\"account-link\""),
         "the beta header links the account"
     );
 }
