@@ -1,0 +1,22 @@
+//! The backtest engine.
+//!
+//! A backtest walks the candles once. Each strategy looks only at closes up to the current
+//! bar and says whether it wants to be in the market; a change is filled at the next bar's
+//! open (never at a price it could not have known), less slippage and fees. Equity is
+//! marked to market at every close. Long-only, all-in: the questions a parameter sweep asks
+//! are which settings make money and at what risk, and those need the same footing.
+//!
+//! The inner loop allocates nothing: indicators keep running sums and read the values that
+//! leave their window straight from the candles.
+
+mod candle;
+mod metrics;
+mod run;
+mod strategy;
+#[cfg(test)]
+mod tests;
+
+pub use candle::Candle;
+pub use metrics::Metrics;
+pub use run::{Costs, CurvePoint, Report, run, run_all};
+pub use strategy::{ConfigError, StrategyConfig};
