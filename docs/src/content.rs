@@ -14,7 +14,7 @@ pub struct PageMeta {
 }
 
 /// Every page, in sidebar order.
-pub const PAGES: [PageMeta; 6] = [
+pub const PAGES: [PageMeta; 7] = [
     PageMeta {
         slug: "",
         title: "Introduction",
@@ -39,6 +39,11 @@ pub const PAGES: [PageMeta; 6] = [
         slug: "administration",
         title: "Administration",
         description: "The first administrator, the user commands, the admin section (users, audit log) and the admin API.",
+    },
+    PageMeta {
+        slug: "strategies",
+        title: "Strategies and backtests",
+        description: "How a backtest fills trades, the built-in strategies and their parameters, and what each metric means.",
     },
     PageMeta {
         slug: "operations",
@@ -78,6 +83,7 @@ mod source {
             "configuration" => include_str!("../content/configuration.md"),
             "accounts" => include_str!("../content/accounts.md"),
             "administration" => include_str!("../content/administration.md"),
+            "strategies" => include_str!("../content/strategies.md"),
             "operations" => include_str!("../content/operations.md"),
             _ => return None,
         })
