@@ -370,13 +370,7 @@ async fn one_address_hammering_the_auth_api_gets_429_with_retry_after() {
 
 /// A sign-in attempt as it arrives through a proxy that says `X-Forwarded-For: <client>`.
 async fn login_forwarded_for(app: &crate::helpers::TestApp, client: &str) -> u16 {
-    app.client
-        .post(app.url("/api/auth/login"))
-        .header("host", format!("beta.localhost:{}", app.addr.port()))
-        .header(
-            "origin",
-            format!("http://beta.localhost:{}", app.addr.port()),
-        )
+    crate::helpers::beta_post(app, "auth/login")
         .header("x-forwarded-for", client)
         .form(&[
             ("email", "nobody@example.org"),
@@ -397,7 +391,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         ..crate::helpers::Setup::default()
     })
     .await;
-    let statuses: Vec<u16> = futures_statuses(
+    let statuses: Vec<u16> = statuses_for_clients(
         &app,
         &["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"],
     )
@@ -411,9 +405,9 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
         ..crate::helpers::Setup::default()
     })
     .await;
-    let statuses = futures_statuses(&app, &["203.0.113.1"; 4]).await;
+    let statuses = statuses_for_clients(&app, &["203.0.113.1"; 4]).await;
     assert_eq!(statuses, [401, 401, 401, 429]);
-    let statuses = futures_statuses(&app, &["203.0.113.2", "203.0.113.2"]).await;
+    let statuses = statuses_for_clients(&app, &["203.0.113.2", "203.0.113.2"]).await;
     assert_eq!(
         statuses,
         [401, 401],
@@ -421,14 +415,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     );
 
     // And the forwarded address is what the audit log and the session list record.
-    let response = app
-        .client
-        .post(app.url("/api/auth/register"))
-        .header("host", format!("beta.localhost:{}", app.addr.port()))
-        .header(
-            "origin",
-            format!("http://beta.localhost:{}", app.addr.port()),
-        )
+    let response = crate::helpers::beta_post(&app, "auth/register")
         .header("x-forwarded-for", "198.51.100.23")
         .form(&[
             ("email", "ada@example.org"),
@@ -454,7 +441,7 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     assert_eq!(audited, 1);
 }
 
-async fn futures_statuses(app: &crate::helpers::TestApp, clients: &[&str]) -> Vec<u16> {
+async fn statuses_for_clients(app: &crate::helpers::TestApp, clients: &[&str]) -> Vec<u16> {
     let mut statuses = Vec::new();
     for client in clients {
         statuses.push(login_forwarded_for(app, client).await);

@@ -488,21 +488,25 @@ pub async fn post(
     call(app, &format!("auth/{endpoint}"), form, cookie).await
 }
 
-/// A form post to any server function (`/api/<path>`), as a same-origin page of the
-/// beta host sends it.
+/// A POST to `/api/<path>` as a same-origin page of the beta host sends it.
+pub fn beta_post(app: &TestApp, path: &str) -> reqwest::RequestBuilder {
+    app.client
+        .post(app.url(&format!("/api/{path}")))
+        .header("host", format!("beta.localhost:{}", app.addr.port()))
+        .header(
+            "origin",
+            format!("http://beta.localhost:{}", app.addr.port()),
+        )
+}
+
+/// A form post to any server function (`/api/<path>`) from a beta page.
 pub async fn call(
     app: &TestApp,
     path: &str,
     form: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> reqwest::Response {
-    let origin = format!("http://beta.localhost:{}", app.addr.port());
-    let mut request = app
-        .client
-        .post(app.url(&format!("/api/{path}")))
-        .header("host", format!("beta.localhost:{}", app.addr.port()))
-        .header("origin", origin)
-        .form(form);
+    let mut request = beta_post(app, path).form(form);
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
@@ -575,12 +579,7 @@ pub fn location(response: &reqwest::Response) -> String {
 
 /// Signs in with the test password; returns the session cookie.
 pub async fn sign_in(app: &TestApp, email: &str, user_agent: &str) -> String {
-    let origin = format!("http://beta.localhost:{}", app.addr.port());
-    let response = app
-        .client
-        .post(app.url("/api/auth/login"))
-        .header("host", format!("beta.localhost:{}", app.addr.port()))
-        .header("origin", origin)
+    let response = beta_post(app, "auth/login")
         .header("user-agent", user_agent)
         .form(&[("email", email), ("password", PASSWORD)])
         .send()

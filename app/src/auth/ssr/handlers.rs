@@ -1,7 +1,7 @@
 //! The bodies of the auth server functions (see `auth::api` for their endpoints).
 
 use super::super::model::{AuthError, CurrentUser, SessionInfo};
-use super::audit::{self, AuditAction};
+use super::audit::AuditAction;
 use super::guard::{self, Caller};
 use super::registry;
 use super::request::{AuthRequest, destroy_records, internal};
@@ -24,15 +24,9 @@ pub async fn register(
     )
     .await?;
     request.start_session(&user.id).await?;
-    audit::record(
-        request.database(),
-        AuditAction::Register,
-        Some(&user.id),
-        Some(&user.id),
-        &request.client,
-        serde_json::json!({}),
-    )
-    .await;
+    request
+        .audit_own(AuditAction::Register, &user.id, serde_json::json!({}))
+        .await;
     Ok(user.to_current_user())
 }
 
@@ -71,29 +65,25 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
                 Some(_) => "wrong_password",
             };
             let subject = other.as_ref().map(|user| user.id.as_str());
-            audit::record(
-                request.database(),
-                AuditAction::SignInFailed,
-                None,
-                subject,
-                &request.client,
-                serde_json::json!({ "reason": reason }),
-            )
-            .await;
+            request
+                .audit_about(
+                    AuditAction::SignInFailed,
+                    subject,
+                    serde_json::json!({ "reason": reason }),
+                )
+                .await;
             if let (Some(user), "wrong_password") = (&other, reason) {
                 let outcome = throttle::record_failure(request.database(), &user.id, policy)
                     .await
                     .map_err(|err| internal("counting a failed sign-in", &err))?;
                 if outcome == throttle::FailureOutcome::LockedNow {
-                    audit::record(
-                        request.database(),
-                        AuditAction::Lockout,
-                        None,
-                        Some(&user.id),
-                        &request.client,
-                        serde_json::json!({ "minutes": policy.duration.as_secs() / 60 }),
-                    )
-                    .await;
+                    request
+                        .audit_about(
+                            AuditAction::Lockout,
+                            Some(&user.id),
+                            serde_json::json!({ "minutes": policy.duration.as_secs() / 60 }),
+                        )
+                        .await;
                 }
             }
             return Err(AuthError::WrongCredentials);
@@ -103,29 +93,17 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
         .await
         .map_err(|err| internal("clearing failed sign-ins", &err))?
     {
-        audit::record(
-            request.database(),
-            AuditAction::LockoutEnded,
-            None,
-            Some(&user.id),
-            &request.client,
-            serde_json::json!({}),
-        )
-        .await;
+        request
+            .audit_about(
+                AuditAction::LockoutEnded,
+                Some(&user.id),
+                serde_json::json!({}),
+            )
+            .await;
     }
-    request.start_session(&user.id).await?;
-    users::record_sign_in(request.database(), &user.id)
-        .await
-        .map_err(|err| internal("recording a sign-in", &err))?;
-    audit::record(
-        request.database(),
-        AuditAction::SignIn,
-        Some(&user.id),
-        Some(&user.id),
-        &request.client,
-        serde_json::json!({ "method": "password" }),
-    )
-    .await;
+    request
+        .sign_in(&user.id, serde_json::json!({ "method": "password" }))
+        .await?;
     Ok(user.to_current_user())
 }
 
@@ -134,15 +112,9 @@ pub async fn logout() -> Result<(), AuthError> {
     let user_id = request.user_id().await?;
     request.end_current_session().await?;
     if let Some(user_id) = user_id {
-        audit::record(
-            request.database(),
-            AuditAction::SignOut,
-            Some(&user_id),
-            Some(&user_id),
-            &request.client,
-            serde_json::json!({}),
-        )
-        .await;
+        request
+            .audit_own(AuditAction::SignOut, &user_id, serde_json::json!({}))
+            .await;
     }
     Ok(())
 }
@@ -185,25 +157,18 @@ pub async fn change_password(
         .await
         .map_err(|err| internal("storing a password", &err))?;
     // A new session id: whoever held the old one is out, and so is every other session.
-    request.start_session(&user.id).await?;
-    let handle = request
-        .signed_in()
-        .await?
-        .map(|signed_in| signed_in.handle)
-        .ok_or(AuthError::Internal)?;
+    let handle = request.start_session(&user.id).await?;
     let ended = registry::remove_all_for_user(request.database(), &user.id, Some(&handle))
         .await
         .map_err(|err| internal("ending other sessions", &err))?;
     destroy_records(&request.context, &ended).await;
-    audit::record(
-        request.database(),
-        AuditAction::PasswordChange,
-        Some(&user.id),
-        Some(&user.id),
-        &request.client,
-        serde_json::json!({ "other_sessions_ended": ended.len() }),
-    )
-    .await;
+    request
+        .audit_own(
+            AuditAction::PasswordChange,
+            &user.id,
+            serde_json::json!({ "other_sessions_ended": ended.len() }),
+        )
+        .await;
     Ok(())
 }
 
@@ -244,15 +209,13 @@ pub async fn end_session(id: String) -> Result<(), AuthError> {
             .ok_or(AuthError::NotFound)?;
         destroy_records(&request.context, &[session_id]).await;
     }
-    audit::record(
-        request.database(),
-        AuditAction::SessionEnded,
-        Some(&caller.user.id),
-        Some(&caller.user.id),
-        &request.client,
-        serde_json::json!({ "sessions": 1, "current": id == caller.handle }),
-    )
-    .await;
+    request
+        .audit_own(
+            AuditAction::SessionEnded,
+            &caller.user.id,
+            serde_json::json!({ "sessions": 1, "current": id == caller.handle }),
+        )
+        .await;
     Ok(())
 }
 
@@ -266,15 +229,13 @@ pub async fn end_other_sessions() -> Result<u32, AuthError> {
             .map_err(|err| internal("ending sessions", &err))?;
     destroy_records(&request.context, &ended).await;
     if !ended.is_empty() {
-        audit::record(
-            request.database(),
-            AuditAction::SessionEnded,
-            Some(&caller.user.id),
-            Some(&caller.user.id),
-            &request.client,
-            serde_json::json!({ "sessions": ended.len(), "current": false }),
-        )
-        .await;
+        request
+            .audit_own(
+                AuditAction::SessionEnded,
+                &caller.user.id,
+                serde_json::json!({ "sessions": ended.len(), "current": false }),
+            )
+            .await;
     }
     Ok(u32::try_from(ended.len()).unwrap_or(u32::MAX))
 }
@@ -291,15 +252,13 @@ pub async fn update_profile(display_name: String) -> Result<CurrentUser, AuthErr
         users::set_display_name(request.database(), &user.id, &name)
             .await
             .map_err(|err| internal("renaming a user", &err))?;
-        audit::record(
-            request.database(),
-            AuditAction::ProfileUpdated,
-            Some(&user.id),
-            Some(&user.id),
-            &request.client,
-            serde_json::json!({ "fields": ["display_name"] }),
-        )
-        .await;
+        request
+            .audit_own(
+                AuditAction::ProfileUpdated,
+                &user.id,
+                serde_json::json!({ "fields": ["display_name"] }),
+            )
+            .await;
     }
     let mut current = user.to_current_user();
     current.display_name = name.as_str().to_owned();

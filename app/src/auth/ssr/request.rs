@@ -9,6 +9,7 @@ use tower_sessions::session::Id;
 use tower_sessions::session_store::SessionStore;
 
 use super::super::model::AuthError;
+use super::audit::{self, AuditAction};
 use super::context::AuthContext;
 use super::registry;
 use crate::storage::Database;
@@ -159,19 +160,42 @@ impl AuthRequest {
         Ok(Some(SignedIn { user_id, handle }))
     }
 
-    /// Starts a signed-in session for `user_id` under a fresh session id (no fixation).
-    /// Whatever session the request had before is ended, including its registry row.
-    pub async fn start_session(&self, user_id: &str) -> Result<(), AuthError> {
-        let previous = self
-            .session
-            .get::<String>(HANDLE_KEY)
-            .await
-            .map_err(|err| internal("reading the session", &err))?;
-        if let Some(previous) = previous {
-            registry::remove_handle(self.database(), &previous)
-                .await
-                .map_err(|err| internal("ending the previous session", &err))?;
-        }
+    /// Writes an audit entry about something the user did to their own account.
+    pub async fn audit_own(&self, action: AuditAction, user_id: &str, details: serde_json::Value) {
+        audit::record(
+            self.database(),
+            action,
+            Some(user_id),
+            Some(user_id),
+            &self.client,
+            details,
+        )
+        .await;
+    }
+
+    /// Writes an audit entry nobody signed in caused (a failed sign-in, a lockout).
+    pub async fn audit_about(
+        &self,
+        action: AuditAction,
+        subject: Option<&str>,
+        details: serde_json::Value,
+    ) {
+        audit::record(
+            self.database(),
+            action,
+            None,
+            subject,
+            &self.client,
+            details,
+        )
+        .await;
+    }
+
+    /// Starts a signed-in session for `user_id` under a fresh session id (no fixation) and
+    /// returns its registry handle. Whatever session the request had before is ended,
+    /// including its registry row.
+    pub async fn start_session(&self, user_id: &str) -> Result<String, AuthError> {
+        self.forget_registry_row().await?;
         let write = |err: tower_sessions::session::Error| internal("writing a session", &err);
         self.session.cycle_id().await.map_err(write)?;
         self.session.clear().await;
@@ -191,11 +215,27 @@ impl AuthRequest {
         let session_id = self.saved_session_id().await?;
         registry::insert(self.database(), &handle, &session_id, user_id, &self.client)
             .await
-            .map_err(|err| internal("registering a session", &err))
+            .map_err(|err| internal("registering a session", &err))?;
+        Ok(handle)
     }
 
-    /// Ends the request's own session: registry row, stored record and cookie.
-    pub async fn end_current_session(&self) -> Result<(), AuthError> {
+    /// Completes a sign-in, however it was proven: a fresh session, the last sign-in time,
+    /// the audit entry (`details` says how).
+    pub async fn sign_in(
+        &self,
+        user_id: &str,
+        details: serde_json::Value,
+    ) -> Result<(), AuthError> {
+        self.start_session(user_id).await?;
+        super::users::record_sign_in(self.database(), user_id)
+            .await
+            .map_err(|err| internal("recording a sign-in", &err))?;
+        self.audit_own(AuditAction::SignIn, user_id, details).await;
+        Ok(())
+    }
+
+    /// Removes the request's own session from the registry, if it has a row there.
+    async fn forget_registry_row(&self) -> Result<(), AuthError> {
         let handle = self
             .session
             .get::<String>(HANDLE_KEY)
@@ -206,6 +246,12 @@ impl AuthRequest {
                 .await
                 .map_err(|err| internal("ending a session", &err))?;
         }
+        Ok(())
+    }
+
+    /// Ends the request's own session: registry row, stored record and cookie.
+    pub async fn end_current_session(&self) -> Result<(), AuthError> {
+        self.forget_registry_row().await?;
         self.session
             .flush()
             .await

@@ -19,7 +19,7 @@ use tower_sessions::Session;
 use super::super::super::model::{ProviderSignInError, Role};
 use super::super::super::return_to::{encode, safe_return_to};
 use super::super::accounts::{self, Actor};
-use super::super::audit::{self, AuditAction};
+use super::super::audit::AuditAction;
 use super::super::context::AuthContext;
 use super::super::input::{DisplayName, Email};
 use super::super::request::{AuthRequest, ClientInfo};
@@ -201,21 +201,12 @@ async fn finish(
     }
     apply_role_mapping(request, provider, &claims, &user).await?;
     request
-        .start_session(&user.id)
+        .sign_in(
+            &user.id,
+            serde_json::json!({ "method": "oidc", "issuer": provider.settings.issuer_url }),
+        )
         .await
         .map_err(|_| ProviderSignInError::Failed)?;
-    users::record_sign_in(request.database(), &user.id)
-        .await
-        .map_err(|err| failed("recording a sign-in", &err))?;
-    audit::record(
-        request.database(),
-        AuditAction::SignIn,
-        Some(&user.id),
-        Some(&user.id),
-        &request.client,
-        serde_json::json!({ "method": "oidc", "issuer": provider.settings.issuer_url }),
-    )
-    .await;
     Ok(())
 }
 
@@ -299,15 +290,13 @@ async fn account_for(
     identities::link(database, issuer, subject, &user.id, Some(email.as_str()))
         .await
         .map_err(|err| failed("linking an account", &err))?;
-    audit::record(
-        database,
-        AuditAction::OidcLinked,
-        Some(&user.id),
-        Some(&user.id),
-        &request.client,
-        serde_json::json!({ "issuer": issuer, "created": created }),
-    )
-    .await;
+    request
+        .audit_own(
+            AuditAction::OidcLinked,
+            &user.id,
+            serde_json::json!({ "issuer": issuer, "created": created }),
+        )
+        .await;
     Ok(user)
 }
 
