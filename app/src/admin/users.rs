@@ -176,8 +176,8 @@ fn UserRow(user: AdminUser, is_me: bool, actions: RowActions) -> impl IntoView {
             </td>
             <td><span class=role_class>{role_label}</span></td>
             <td><span class=status_class data-testid="user-status">{status_label}</span></td>
-            <td class="whitespace-nowrap"><time datetime=iso(user.created_at)>{format_utc(user.created_at)}</time></td>
-            <td class="whitespace-nowrap">{last_sign_in}</td>
+            <td><time datetime=iso(user.created_at)>{format_utc(user.created_at)}</time></td>
+            <td>{last_sign_in}</td>
             <td class="tabular-nums">{user.sessions}</td>
             <td>
                 {(!is_me).then(|| view! { <RowButtons user actions /> })}
@@ -194,8 +194,8 @@ fn RowButtons(user: AdminUser, actions: RowActions) -> impl IntoView {
         Role::User => ("admin", "Make administrator"),
     };
     let (next_status, status_text, status_class) = match user.status {
-        UserStatus::Active => ("disabled", "Disable", "btn btn-danger btn-sm"),
-        UserStatus::Disabled => ("active", "Enable", "btn btn-secondary btn-sm"),
+        UserStatus::Active => ("disabled", "Disable", "btn btn-danger btn-sm w-full"),
+        UserStatus::Disabled => ("active", "Enable", "btn btn-secondary btn-sm w-full"),
     };
     let role_label = format!("{role_text}: {name}");
     let status_label = format!("{status_text}: {name}");
@@ -203,11 +203,11 @@ fn RowButtons(user: AdminUser, actions: RowActions) -> impl IntoView {
     let (role_id, status_id, sessions_id) = (user.id.clone(), user.id.clone(), user.id);
     let no_sessions = user.sessions == 0;
     view! {
-        <div class="flex flex-wrap justify-end gap-2">
+        <div class="flex min-w-48 flex-col gap-2">
             <ActionForm action=actions.set_role>
                 <input type="hidden" name="user_id" value=role_id />
                 <input type="hidden" name="role" value=next_role />
-                <button class="btn btn-secondary btn-sm" type="submit" aria-label=role_label>{role_text}</button>
+                <button class="btn btn-secondary btn-sm w-full" type="submit" aria-label=role_label>{role_text}</button>
             </ActionForm>
             <ActionForm action=actions.set_status>
                 <input type="hidden" name="user_id" value=status_id />
@@ -216,7 +216,7 @@ fn RowButtons(user: AdminUser, actions: RowActions) -> impl IntoView {
             </ActionForm>
             <ActionForm action=actions.end_sessions>
                 <input type="hidden" name="user_id" value=sessions_id />
-                <button class="btn btn-secondary btn-sm" type="submit" disabled=no_sessions aria-label=sessions_label>
+                <button class="btn btn-secondary btn-sm w-full" type="submit" disabled=no_sessions aria-label=sessions_label>
                     "End sessions"
                 </button>
             </ActionForm>
