@@ -1,27 +1,6 @@
 //! What a backtest is judged by.
 
-use serde::{Deserialize, Serialize};
-
-/// The figures of one config's run. Ratios are fractions (`0.12` is 12 %).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Metrics {
-    /// Final equity over starting equity, minus one.
-    pub total_return: f64,
-    /// The total return as a yearly rate, from the candles' spacing.
-    pub annualised_return: f64,
-    /// Mean over standard deviation of per-bar returns, annualised.
-    pub sharpe: f64,
-    /// Like Sharpe, with only the downside deviation below.
-    pub sortino: f64,
-    /// The largest fall from a peak of equity, as a fraction of that peak.
-    pub max_drawdown: f64,
-    /// Round trips that ended above their entry, over all round trips.
-    pub win_rate: f64,
-    /// Round trips (entries).
-    pub trades: u32,
-    /// Bars ended in the market, over all bars.
-    pub exposure: f64,
-}
+pub use edge_protocol::backtest::Metrics;
 
 const SECONDS_PER_YEAR: f64 = 365.25 * 24.0 * 60.0 * 60.0;
 

@@ -9,14 +9,13 @@
 //! The inner loop allocates nothing: indicators keep running sums and read the values that
 //! leave their window straight from the candles.
 
-mod candle;
 mod metrics;
 mod run;
 mod strategy;
 #[cfg(test)]
 mod tests;
 
-pub use candle::Candle;
-pub use metrics::Metrics;
-pub use run::{Costs, CurvePoint, Report, run, run_all};
-pub use strategy::{ConfigError, StrategyConfig};
+pub use edge_protocol::backtest::{Costs, CurvePoint, Metrics};
+pub use edge_protocol::dataset::Candle;
+pub use edge_protocol::strategy::{ConfigError, StrategyConfig};
+pub use run::{Report, run, run_all};

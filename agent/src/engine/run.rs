@@ -1,27 +1,13 @@
 //! Running a config over candles, one or many at once.
 
+use edge_protocol::backtest::{Costs, CurvePoint};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Candle;
 use super::metrics::{Accumulator, Metrics};
-use super::strategy::{ConfigError, StrategyConfig};
-
-/// Trading costs, as fractions of the traded value (`0.001` is 0.1 %).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Costs {
-    /// Charged on every fill, buying and selling.
-    pub fee: f64,
-    /// How much worse than the open every fill is.
-    pub slippage: f64,
-}
-
-/// One point of the equity curve.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CurvePoint {
-    pub time: i64,
-    pub equity: f64,
-}
+use super::strategy::signals;
+use edge_protocol::strategy::{ConfigError, StrategyConfig};
 
 /// The result of one config.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,7 +28,7 @@ pub fn run(
     curve_points: usize,
 ) -> Result<Report, ConfigError> {
     config.validate()?;
-    let mut signals = config.signals();
+    let mut signals = signals(config);
     let stride = candles.len().div_ceil(curve_points.max(1)).max(1);
     let mut curve = Vec::with_capacity(candles.len().div_ceil(stride) + 1);
     let mut stats = Accumulator::new(STARTING_EQUITY);

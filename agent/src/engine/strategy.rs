@@ -1,101 +1,36 @@
 //! The built-in strategies, their typed parameters, and the streaming signals behind them.
 
-use serde::{Deserialize, Serialize};
+use edge_protocol::strategy::StrategyConfig;
 
 use super::Candle;
 
-/// One strategy with one set of parameters: a single config of a parameter sweep.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "strategy", rename_all = "snake_case")]
-pub enum StrategyConfig {
-    /// In the market while the fast simple moving average of closes is above the slow one.
-    SmaCrossover { fast: usize, slow: usize },
-    /// Buys when the RSI (Wilder) falls below `oversold`, sells when it rises above `overbought`.
-    RsiMeanReversion {
-        period: usize,
-        oversold: f64,
-        overbought: f64,
-    },
-    /// Buys when the close breaks above the upper Bollinger band (`width` standard
-    /// deviations over the mean of `period` closes), sells when it falls below the mean.
-    BollingerBreakout { period: usize, width: f64 },
-}
-
-/// Why a config cannot run; names the parameter.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{parameter}: {problem}")]
-pub struct ConfigError {
-    pub parameter: &'static str,
-    pub problem: &'static str,
-}
-
-const fn invalid(parameter: &'static str, problem: &'static str) -> ConfigError {
-    ConfigError { parameter, problem }
-}
-
-impl StrategyConfig {
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        match *self {
-            Self::SmaCrossover { fast, slow } => {
-                if fast == 0 {
-                    return Err(invalid("fast", "must be at least 1"));
-                }
-                if slow <= fast {
-                    return Err(invalid("slow", "must be longer than fast"));
-                }
-            }
-            Self::RsiMeanReversion {
-                period,
-                oversold,
-                overbought,
-            } => {
-                if period < 2 {
-                    return Err(invalid("period", "must be at least 2"));
-                }
-                if !(0.0..100.0).contains(&oversold) {
-                    return Err(invalid("oversold", "must be between 0 and 100"));
-                }
-                if !(oversold < overbought && overbought <= 100.0) {
-                    return Err(invalid("overbought", "must be above oversold, at most 100"));
-                }
-            }
-            Self::BollingerBreakout { period, width } => {
-                if period < 2 {
-                    return Err(invalid("period", "must be at least 2"));
-                }
-                if !(width > 0.0 && width.is_finite()) {
-                    return Err(invalid("width", "must be a positive number"));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub(super) fn signals(&self) -> Signals {
-        match *self {
-            Self::SmaCrossover { fast, slow } => Signals::Sma(SmaCrossover {
-                fast,
-                slow,
-                fast_sum: 0.0,
-                slow_sum: 0.0,
-            }),
-            Self::RsiMeanReversion {
-                period,
-                oversold,
-                overbought,
-            } => Signals::Rsi(RsiMeanReversion {
-                period,
-                oversold,
-                overbought,
-                average_gain: 0.0,
-                average_loss: 0.0,
-            }),
-            Self::BollingerBreakout { period, width } => Signals::Bollinger(BollingerBreakout {
+/// How a config turns into running state.
+pub(super) fn signals(config: &StrategyConfig) -> Signals {
+    match *config {
+        StrategyConfig::SmaCrossover { fast, slow } => Signals::Sma(SmaCrossover {
+            fast,
+            slow,
+            fast_sum: 0.0,
+            slow_sum: 0.0,
+        }),
+        StrategyConfig::RsiMeanReversion {
+            period,
+            oversold,
+            overbought,
+        } => Signals::Rsi(RsiMeanReversion {
+            period,
+            oversold,
+            overbought,
+            average_gain: 0.0,
+            average_loss: 0.0,
+        }),
+        StrategyConfig::BollingerBreakout { period, width } => {
+            Signals::Bollinger(BollingerBreakout {
                 period,
                 width,
                 sum: 0.0,
                 sum_of_squares: 0.0,
-            }),
+            })
         }
     }
 }
