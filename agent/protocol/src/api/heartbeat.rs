@@ -137,3 +137,15 @@ pub struct HeartbeatResponse {
     /// The owner asked for a new credential: call `POST /edge/v1/credentials/rotate`.
     pub rotate_credential: bool,
 }
+
+/// `GET /edge/v1/worker`: the calling worker as the server sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkerInfo {
+    pub worker_id: Uuid,
+    pub display_name: String,
+    pub status: WorkerStatus,
+    /// The server's clock at the last heartbeat.
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub intervals: Intervals,
+}

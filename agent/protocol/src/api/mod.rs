@@ -31,6 +31,7 @@ pub mod paths {
     pub const REGISTER: &str = "/edge/v1/register";
     pub const HEARTBEAT: &str = "/edge/v1/heartbeat";
     pub const ROTATE_CREDENTIAL: &str = "/edge/v1/credentials/rotate";
+    pub const WORKER: &str = "/edge/v1/worker";
     pub const NEXT_TASK: &str = "/edge/v1/tasks/next";
     pub const OPENAPI: &str = "/edge/v1/openapi.json";
 
