@@ -15,7 +15,7 @@ pub use enrollment::{
 pub use error::{ApiError, ErrorCode};
 pub use heartbeat::{
     ErrorClass, HeartbeatRequest, HeartbeatResponse, MAX_ERROR_CHARS, ReportedError, RuntimeState,
-    WorkerStatus,
+    WorkerInfo, WorkerStatus,
 };
 pub use tasks::{
     ConfigResult, DatasetRef, FailRequest, LeaseResponse, LeasedTask, MAX_RESULTS_PER_BATCH,
