@@ -3,12 +3,14 @@
 //! - [`beta`] and [`admin`]: the signed-in product (beta host) and its admin section (admin host).
 //! - [`ui`]: the design system — document shell, header, footer, theme switch, 404 page.
 //! - [`site`]: which site a request belongs to and the public URL of every site.
+//! - [`fleet`]: edge agents, enrollment tokens, datasets, tasks and results.
 //! - [`auth`]: the one auth and session layer used by landing, docs and the product.
 //! - `storage` (server only): the database and object-store seams.
 
 pub mod admin;
 pub mod auth;
 pub mod beta;
+pub mod fleet;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod storage;

@@ -83,6 +83,28 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The edge control plane's timings, limits and pepper.
+    pub edge: EdgeConfig,
+}
+
+/// The edge control plane's settings (`LP_EDGE_*`).
+#[derive(Clone, Debug)]
+#[expect(clippy::struct_field_names, reason = "each is a number of seconds")]
+pub struct EdgeConfig {
+    /// Key of the HMAC that token and credential secrets are stored under. Required in
+    /// production; in development one is generated and kept in the database.
+    pub pepper: Option<SecretString>,
+    pub heartbeat_secs: u32,
+    pub poll_secs: u32,
+    pub task_heartbeat_secs: u32,
+    pub lease_secs: u32,
+    pub online_secs: u32,
+    pub stale_secs: u32,
+    pub rotation_grace_secs: u32,
+    pub token_ttl_secs: u32,
+    pub quarantine_after: u32,
+    pub dataset_max_rows: usize,
+    pub dataset_max_bytes: usize,
 }
 
 /// The port written into public URLs.
@@ -138,10 +160,22 @@ struct Settings {
     oidc_role_claim: Option<String>,
     oidc_admin_role: Option<String>,
     trusted_proxies: Option<String>,
+    edge_pepper: Option<SecretString>,
+    edge_heartbeat_secs: Option<u32>,
+    edge_poll_secs: Option<u32>,
+    edge_task_heartbeat_secs: Option<u32>,
+    edge_lease_secs: Option<u32>,
+    edge_online_secs: Option<u32>,
+    edge_stale_secs: Option<u32>,
+    edge_rotation_grace_secs: Option<u32>,
+    edge_token_ttl_secs: Option<u32>,
+    edge_quarantine_after: Option<u32>,
+    edge_dataset_max_rows: Option<usize>,
+    edge_dataset_max_bytes: Option<usize>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 32] = [
+const ENV_KEYS: [&str; 44] = [
     "env",
     "addr",
     "base_domain",
@@ -174,6 +208,18 @@ const ENV_KEYS: [&str; 32] = [
     "oidc_role_claim",
     "oidc_admin_role",
     "trusted_proxies",
+    "edge_pepper",
+    "edge_heartbeat_secs",
+    "edge_poll_secs",
+    "edge_task_heartbeat_secs",
+    "edge_lease_secs",
+    "edge_online_secs",
+    "edge_stale_secs",
+    "edge_rotation_grace_secs",
+    "edge_token_ttl_secs",
+    "edge_quarantine_after",
+    "edge_dataset_max_rows",
+    "edge_dataset_max_bytes",
 ];
 
 /// The default configuration file, read when present.
@@ -263,6 +309,7 @@ impl Config {
         let lockout = parse_lockout(&settings)?;
         let oidc = parse_oidc(&settings)?;
         let trusted_proxies = parse_trusted_proxies(settings.trusted_proxies.as_deref())?;
+        let edge = parse_edge(&settings, production)?;
         let database = parse_database(settings.database_url, &data_dir)?;
         let redis_url = match settings.redis_url {
             Some(url) if url.expose_secret().trim().is_empty() => None,
@@ -317,6 +364,7 @@ impl Config {
             })?,
             oidc,
             trusted_proxies,
+            edge,
         })
     }
 
@@ -438,6 +486,144 @@ fn parse_database(
         "DATABASE_URL",
         "must start with postgres://, postgresql:// or sqlite:",
     ))
+}
+
+impl Default for EdgeConfig {
+    fn default() -> Self {
+        const DAY: u32 = 24 * 60 * 60;
+        Self {
+            pepper: None,
+            heartbeat_secs: 15,
+            poll_secs: 5,
+            task_heartbeat_secs: 10,
+            lease_secs: 60,
+            online_secs: 60,
+            stale_secs: 300,
+            rotation_grace_secs: DAY,
+            token_ttl_secs: 3600,
+            quarantine_after: 3,
+            dataset_max_rows: 1_000_000,
+            dataset_max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+fn parse_edge(settings: &Settings, production: bool) -> Result<EdgeConfig, ConfigError> {
+    let pepper = settings
+        .edge_pepper
+        .clone()
+        .filter(|pepper| !pepper.expose_secret().trim().is_empty());
+    match &pepper {
+        Some(pepper) if pepper.expose_secret().len() < 32 => {
+            return Err(ConfigError::new(
+                "LP_EDGE_PEPPER",
+                "must be at least 32 characters (for example `openssl rand -hex 32`)",
+            ));
+        }
+        None if production => {
+            return Err(ConfigError::new(
+                "LP_EDGE_PEPPER",
+                "is required in production (for example `openssl rand -hex 32`)",
+            ));
+        }
+        _ => {}
+    }
+    let within =
+        |key: &str, value: Option<u32>, default: u32, range: std::ops::RangeInclusive<u32>| {
+            let value = value.unwrap_or(default);
+            if range.contains(&value) {
+                Ok(value)
+            } else {
+                Err(ConfigError::new(
+                    key,
+                    format!("must be between {} and {}", range.start(), range.end()),
+                ))
+            }
+        };
+    let day = 24 * 60 * 60;
+    let defaults = EdgeConfig::default();
+    let config = EdgeConfig {
+        pepper,
+        heartbeat_secs: within(
+            "LP_EDGE_HEARTBEAT_SECS",
+            settings.edge_heartbeat_secs,
+            defaults.heartbeat_secs,
+            1..=3600,
+        )?,
+        poll_secs: within(
+            "LP_EDGE_POLL_SECS",
+            settings.edge_poll_secs,
+            defaults.poll_secs,
+            1..=3600,
+        )?,
+        task_heartbeat_secs: within(
+            "LP_EDGE_TASK_HEARTBEAT_SECS",
+            settings.edge_task_heartbeat_secs,
+            defaults.task_heartbeat_secs,
+            1..=3600,
+        )?,
+        lease_secs: within(
+            "LP_EDGE_LEASE_SECS",
+            settings.edge_lease_secs,
+            defaults.lease_secs,
+            2..=day,
+        )?,
+        online_secs: within(
+            "LP_EDGE_ONLINE_SECS",
+            settings.edge_online_secs,
+            defaults.online_secs,
+            1..=day,
+        )?,
+        stale_secs: within(
+            "LP_EDGE_STALE_SECS",
+            settings.edge_stale_secs,
+            defaults.stale_secs,
+            1..=7 * day,
+        )?,
+        rotation_grace_secs: within(
+            "LP_EDGE_ROTATION_GRACE_SECS",
+            settings.edge_rotation_grace_secs,
+            defaults.rotation_grace_secs,
+            0..=30 * day,
+        )?,
+        token_ttl_secs: within(
+            "LP_EDGE_TOKEN_TTL_SECS",
+            settings.edge_token_ttl_secs,
+            defaults.token_ttl_secs,
+            60..=30 * day,
+        )?,
+        quarantine_after: within(
+            "LP_EDGE_QUARANTINE_AFTER",
+            settings.edge_quarantine_after,
+            defaults.quarantine_after,
+            1..=1000,
+        )?,
+        dataset_max_rows: settings
+            .edge_dataset_max_rows
+            .unwrap_or(defaults.dataset_max_rows),
+        dataset_max_bytes: settings
+            .edge_dataset_max_bytes
+            .unwrap_or(defaults.dataset_max_bytes),
+    };
+    if config.task_heartbeat_secs >= config.lease_secs {
+        return Err(ConfigError::new(
+            "LP_EDGE_TASK_HEARTBEAT_SECS",
+            "must be shorter than LP_EDGE_LEASE_SECS, or leases expire between heartbeats",
+        ));
+    }
+    if config.stale_secs < config.online_secs {
+        return Err(ConfigError::new(
+            "LP_EDGE_STALE_SECS",
+            "must be at least LP_EDGE_ONLINE_SECS",
+        ));
+    }
+    if config.dataset_max_rows == 0 || config.dataset_max_bytes == 0 {
+        return Err(ConfigError::new(
+            "LP_EDGE_DATASET_MAX_ROWS",
+            "dataset limits must be above 0",
+        ));
+    }
+    Ok(config)
 }
 
 fn parse_trusted_proxies(value: Option<&str>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
@@ -640,6 +826,7 @@ mod tests {
         let config = from(Settings {
             env: Some(Environment::Production),
             base_domain: Some("LuckyPlans.xyz".into()),
+            edge_pepper: Some("0123456789abcdef0123456789abcdef".into()),
             ..Settings::default()
         })
         .expect("valid");

@@ -2,6 +2,7 @@
 //! the edge API, over one session layer and one set of storage backends.
 
 pub mod config;
+pub mod fleet_cli;
 pub mod middleware;
 pub mod routes;
 pub mod startup;

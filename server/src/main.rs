@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use server::config::{DEFAULT_CONFIG_FILE, Overrides};
+use server::fleet_cli::{self, DatasetCommand, FleetCommand, TaskCommand, TokenCommand};
 use server::user_cli::{self, UserCommand};
 use server::{Application, Config, telemetry};
 
@@ -31,6 +32,34 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Enrollment tokens for edge agents: create.
+    Token {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Datasets for backtests: import.
+    Dataset {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        command: DatasetCommand,
+    },
+    /// Backtest tasks: create, show, cancel, retry.
+    Task {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        command: TaskCommand,
+    },
+}
+
+#[derive(Debug, Default, clap::Args)]
+struct StoreArgs {
+    /// Folder of the SQLite database and local objects [env: LP_DATA_DIR] [default: ./data]
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -59,6 +88,12 @@ fn main() -> ExitCode {
             addr: None,
             data_dir: data_dir.clone(),
         },
+        Command::Token { store, .. }
+        | Command::Dataset { store, .. }
+        | Command::Task { store, .. } => Overrides {
+            addr: None,
+            data_dir: store.data_dir.clone(),
+        },
     };
     let config = match Config::load(&file, required, &overrides) {
         Ok(config) => config,
@@ -74,22 +109,32 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(err) => return fail(&format!("cannot start the async runtime: {err}")),
     };
-    match command {
-        Command::Serve(_) => runtime.block_on(serve(config)),
+    let outcome = match command {
+        Command::Serve(_) => return runtime.block_on(serve(config)),
         Command::User { command, .. } => {
             let stdin = std::io::stdin().lock();
-            match runtime.block_on(user_cli::run(&config, command, stdin)) {
-                Ok(line) => {
-                    // The command's one result line is its output, for people and scripts.
-                    #[allow(clippy::print_stdout)]
-                    {
-                        println!("{line}");
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(err) => fail(&err),
-            }
+            runtime.block_on(user_cli::run(&config, command, stdin))
         }
+        Command::Token { command, .. } => {
+            runtime.block_on(fleet_cli::run(&config, FleetCommand::Token(command)))
+        }
+        Command::Dataset { command, .. } => {
+            runtime.block_on(fleet_cli::run(&config, FleetCommand::Dataset(command)))
+        }
+        Command::Task { command, .. } => {
+            runtime.block_on(fleet_cli::run(&config, FleetCommand::Task(command)))
+        }
+    };
+    match outcome {
+        Ok(output) => {
+            // The command's result is its output, for people and scripts.
+            #[allow(clippy::print_stdout)]
+            {
+                println!("{output}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&err),
     }
 }
 

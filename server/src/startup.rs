@@ -8,11 +8,15 @@ use std::time::Duration;
 use app::auth::session_store::SessionBackend;
 use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::oidc::OidcProvider;
+use app::fleet::ssr::secrets::Pepper;
+use app::fleet::ssr::{EdgeContext, EdgeSettings, liveness, queue};
 use app::storage::{Database, ObjectStorage, StorageError};
 use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
+use edge_protocol::api::Intervals;
+use edge_protocol::dataset::DatasetLimits;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -96,7 +100,17 @@ impl Application {
             }
             None => None,
         };
-        let state = AppState::new(config, urls, database, sessions, objects, instance_id, oidc);
+        let edge = edge_settings(&config, &database).await?;
+        let state = AppState::new(
+            config,
+            urls,
+            database,
+            sessions,
+            objects,
+            instance_id,
+            oidc,
+            edge,
+        );
         let router = router(&state);
         Ok(Self {
             listener,
@@ -129,6 +143,7 @@ impl Application {
         } = self;
         let cleanup = state.sessions().spawn_expired_session_cleanup();
         let registry_cleanup = spawn_registry_cleanup(state.auth().clone());
+        let fleet_jobs = spawn_fleet_jobs(state.edge().clone());
         let grace = state.config().shutdown_timeout;
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let signal = async move {
@@ -163,6 +178,7 @@ impl Application {
             task.abort();
         }
         registry_cleanup.abort();
+        fleet_jobs.abort();
         state.close().await;
         tracing::info!("shutdown complete");
         result
@@ -179,6 +195,59 @@ fn spawn_registry_cleanup(auth: AuthContext) -> tokio::task::JoinHandle<()> {
                 app::auth::ssr::registry::remove_expired(&auth.database, auth.limits).await
             {
                 tracing::warn!(error = %err, "expired-session registry cleanup failed");
+            }
+        }
+    })
+}
+
+/// The fleet's settings. Without a configured pepper (development), one is generated on
+/// first start and kept in the database, so tokens and credentials survive restarts.
+pub async fn edge_settings(
+    config: &Config,
+    database: &Database,
+) -> Result<EdgeSettings, StorageError> {
+    use secrecy::ExposeSecret;
+    let edge = &config.edge;
+    let pepper = match &edge.pepper {
+        Some(pepper) => pepper.expose_secret().as_bytes().to_vec(),
+        None => database.generated_secret("edge_pepper").await?.into_bytes(),
+    };
+    let mut settings = EdgeSettings::with_pepper(Pepper::new(pepper));
+    settings.intervals = Intervals {
+        heartbeat_seconds: edge.heartbeat_secs,
+        poll_seconds: edge.poll_secs,
+        task_heartbeat_seconds: edge.task_heartbeat_secs,
+        lease_seconds: edge.lease_secs,
+    };
+    settings.online_secs = i64::from(edge.online_secs);
+    settings.stale_secs = i64::from(edge.stale_secs);
+    settings.rotation_grace_secs = i64::from(edge.rotation_grace_secs);
+    settings.token_ttl_secs = i64::from(edge.token_ttl_secs);
+    settings.quarantine_after = i64::from(edge.quarantine_after);
+    settings.dataset_limits = DatasetLimits {
+        max_rows: edge.dataset_max_rows,
+        max_bytes: edge.dataset_max_bytes,
+    };
+    Ok(settings)
+}
+
+/// Every few seconds: returns expired leases to the queue and records workers going stale
+/// or offline. Runs on every replica; each change is claimed by one UPDATE.
+fn spawn_fleet_jobs(edge: EdgeContext) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(Duration::from_secs(liveness::SWEEP_INTERVAL_SECS));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match queue::expire_leases(&edge).await {
+                Ok(0) => {}
+                Ok(requeued) => {
+                    tracing::info!(requeued, "expired task leases returned to the queue")
+                }
+                Err(err) => tracing::warn!(error = %err, "lease expiry failed"),
+            }
+            if let Err(err) = liveness::sweep(&edge).await {
+                tracing::warn!(error = %err, "worker liveness sweep failed");
             }
         }
     })
@@ -225,7 +294,7 @@ fn internal_error() -> axum::response::Response {
     use axum::response::IntoResponse;
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        axum::Json(edge::ApiError::new(
+        axum::Json(crate::routes::error_body::ErrorResponse::new(
             "internal",
             "the server failed to handle this request",
         )),

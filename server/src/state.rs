@@ -6,6 +6,7 @@ use std::time::Instant;
 use app::auth::session_store::SessionBackend;
 use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::oidc::OidcProvider;
+use app::fleet::ssr::{EdgeContext, EdgeSettings};
 use app::site::SiteUrls;
 use app::storage::{Database, ObjectStorage};
 
@@ -25,6 +26,7 @@ struct Inner {
     sessions: SessionBackend,
     objects: ObjectStorage,
     auth: AuthContext,
+    edge: EdgeContext,
     instance_id: String,
     started_at: Instant,
 }
@@ -38,6 +40,7 @@ impl AppState {
         objects: ObjectStorage,
         instance_id: String,
         oidc: Option<Arc<OidcProvider>>,
+        edge: EdgeSettings,
     ) -> Self {
         let auth = AuthContext {
             database: database.clone(),
@@ -46,9 +49,15 @@ impl AppState {
             lockout: config.lockout,
             oidc,
         };
+        let edge = EdgeContext {
+            database: database.clone(),
+            objects: objects.clone(),
+            settings: Arc::new(edge),
+        };
         Self {
             inner: Arc::new(Inner {
                 auth,
+                edge,
                 config,
                 urls,
                 database,
@@ -79,6 +88,11 @@ impl AppState {
     /// What the auth layer needs on every request.
     pub fn auth(&self) -> &AuthContext {
         &self.inner.auth
+    }
+
+    /// What the fleet (edge API, fleet server functions) needs.
+    pub fn edge(&self) -> &EdgeContext {
+        &self.inner.edge
     }
 
     pub fn objects(&self) -> &ObjectStorage {

@@ -8,7 +8,7 @@ use super::model::{AdminUser, AuditEntry, AuditFilter, Overview, UserRef, UserSt
 use crate::auth::model::{AuditAction, Role};
 use crate::auth::ssr::context::SessionLimits;
 use crate::auth::ssr::registry;
-use crate::auth::ssr::users::on_pool;
+use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
 pub const PER_PAGE: u32 = 25;

@@ -243,6 +243,9 @@ pub enum AuthError {
     /// The thing asked for does not exist, or is not the caller's to see.
     #[error("This no longer exists.")]
     NotFound,
+    /// The request does not fit the current state (cancelling a task that has ended).
+    #[error("{message}")]
+    Conflict { message: String },
     /// Something failed on the server; details are in its logs, not here.
     #[error("Something went wrong on our side. Try again in a moment.")]
     Internal,
@@ -280,6 +283,7 @@ impl AuthError {
             Self::WrongCredentials | Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Request { .. } => StatusCode::BAD_REQUEST,
         }

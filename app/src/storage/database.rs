@@ -12,6 +12,18 @@ use sqlx::sqlite::{
 
 use super::StorageError;
 
+/// Runs the same statement on whichever pool the database has: the SQL is written once,
+/// with `$1`-style parameters, which both SQLite and PostgreSQL read.
+macro_rules! on_pool {
+    ($database:expr, |$pool:ident| $body:expr) => {
+        match $database {
+            $crate::storage::Database::Sqlite($pool) => $body,
+            $crate::storage::Database::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
 /// Which database to use.
 #[derive(Clone, Debug)]
 pub enum DatabaseConfig {
@@ -199,6 +211,30 @@ impl Database {
             StorageError::failed(
                 self.dependency(),
                 "the instance id vanished after it was written",
+            )
+        })
+    }
+
+    /// A random secret minted on first use and stable afterwards (64 hex characters).
+    /// Concurrent first starts of several replicas agree, as with [`Self::instance_id`].
+    pub async fn generated_secret(&self, key: &str) -> Result<String, StorageError> {
+        use rand::RngCore;
+        let mut bytes = [0_u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        let candidate = hex::encode(bytes);
+        on_pool!(self, |pool| sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING"
+        )
+        .bind(key)
+        .bind(&candidate)
+        .execute(pool)
+        .await
+        .map(drop))
+        .map_err(|err| self.error(&err))?;
+        self.setting(key).await?.ok_or_else(|| {
+            StorageError::failed(
+                self.dependency(),
+                "a generated secret vanished after it was written",
             )
         })
     }

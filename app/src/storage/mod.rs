@@ -9,6 +9,7 @@ mod database;
 mod error;
 mod objects;
 
+pub(crate) use database::on_pool;
 pub use database::{Database, DatabaseConfig};
-pub use error::StorageError;
+pub use error::{StorageError, StorageErrorKind};
 pub use objects::{ObjectStorage, ObjectStoreConfig, S3Config};

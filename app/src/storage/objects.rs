@@ -108,6 +108,34 @@ impl ObjectStorage {
         &self.store
     }
 
+    /// Stores an object, replacing any object at the same key.
+    pub async fn put(&self, key: &str, bytes: bytes::Bytes) -> Result<(), StorageError> {
+        self.store
+            .put(&ObjectPath::from(key), PutPayload::from(bytes))
+            .await
+            .map(drop)
+            .map_err(|err| object_error(self.dependency, &err))
+    }
+
+    /// Reads an object as a stream of chunks, so large objects never sit in memory whole.
+    pub async fn get_stream(
+        &self,
+        key: &str,
+    ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError>
+    {
+        use futures::StreamExt;
+        let dependency = self.dependency;
+        let result = self
+            .store
+            .get(&ObjectPath::from(key))
+            .await
+            .map_err(|err| object_error(dependency, &err))?;
+        Ok(result
+            .into_stream()
+            .map(move |chunk| chunk.map_err(|err| object_error(dependency, &err)))
+            .boxed())
+    }
+
     /// Writes and removes a small probe object: proves the store is reachable and writable.
     pub async fn check(&self) -> Result<(), StorageError> {
         let key = ObjectPath::from(PROBE_KEY);

@@ -15,7 +15,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use app::auth::ssr::request::ClientIp;
 
-use crate::routes::edge::ApiError;
+use crate::routes::error_body::ErrorResponse;
 
 /// The limiter, shared by every site router.
 #[derive(Debug)]
@@ -62,7 +62,7 @@ pub async fn auth_rate_limit(
             tracing::warn!(retry_after_secs = seconds, "auth rate limit reached");
             let mut response = (
                 StatusCode::TOO_MANY_REQUESTS,
-                Json(ApiError::new(
+                Json(ErrorResponse::new(
                     "rate_limited",
                     "too many sign-in attempts from this address; wait and try again",
                 )),

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::routes::edge::ApiError;
+use crate::routes::error_body::ErrorResponse;
 
 /// The origins allowed to send state-changing requests.
 #[derive(Clone, Debug)]
@@ -70,7 +70,7 @@ pub async fn same_origin(
         tracing::warn!("refused a cross-site request");
         return (
             StatusCode::FORBIDDEN,
-            Json(ApiError::new(
+            Json(ErrorResponse::new(
                 "cross_site_request",
                 "this request did not come from a LuckyPlans page",
             )),

@@ -1,46 +1,20 @@
-//! The REST control plane edge agents call, under `/edge/v1` on every host.
-//!
-//! Errors are typed JSON with a stable `code`, whatever the route.
+//! The JSON error body of the server's own plain routes (same-origin and rate-limit
+//! refusals, panics): `{"code", "message"}`, the same shape as the edge API's errors
+//! (`edge_protocol::api::ApiError`) and the server functions' `code`.
 
-use axum::Json;
-use axum::Router;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::state::AppState;
-
-/// The body of every edge API error.
+/// An error body.
 #[derive(Debug, Serialize)]
-pub struct ApiError {
-    pub error: ApiErrorBody,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ApiErrorBody {
-    /// Stable, machine-readable; agents branch on it.
+pub struct ErrorResponse {
+    /// Stable, machine-readable; clients branch on it.
     pub code: &'static str,
     /// For people reading logs.
     pub message: &'static str,
 }
 
-impl ApiError {
+impl ErrorResponse {
     pub const fn new(code: &'static str, message: &'static str) -> Self {
-        Self {
-            error: ApiErrorBody { code, message },
-        }
+        Self { code, message }
     }
-}
-
-/// The edge API's routes.
-pub fn router() -> Router<AppState> {
-    Router::new().fallback(unknown_endpoint)
-}
-
-async fn unknown_endpoint() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(ApiError::new("not_found", "no such edge API endpoint")),
-    )
-        .into_response()
 }

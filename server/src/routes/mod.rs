@@ -1,6 +1,7 @@
 //! The HTTP surface: probes, the edge API and the four sites, chosen by host.
 
 pub mod edge;
+pub mod error_body;
 pub mod health;
 pub mod sites;
 mod static_files;

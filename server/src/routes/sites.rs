@@ -150,10 +150,12 @@ fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
     let urls = state.urls().clone();
     let database = state.database().clone();
     let auth = state.auth().clone();
+    let edge = state.edge().clone();
     move || {
         provide_context(urls.clone());
         provide_context(database.clone());
         provide_context(auth.clone());
+        provide_context(edge.clone());
         let nonce = use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
         if let Some(CspNonce(nonce)) = nonce {

@@ -140,7 +140,7 @@ async fn cross_site_posts_are_refused_and_same_site_ones_pass() {
             .expect("request");
         assert_eq!(response.status(), 403, "{header}: {value}");
         let body: serde_json::Value = response.json().await.expect("json");
-        assert_eq!(body["error"]["code"], "cross_site_request");
+        assert_eq!(body["code"], "cross_site_request");
     }
     // The landing page's header asks `me` from its own origin: allowed.
     let response = app
@@ -356,7 +356,7 @@ async fn one_address_hammering_the_auth_api_gets_429_with_retry_after() {
         .expect("seconds");
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     let body: serde_json::Value = limited.json().await.expect("json");
-    assert_eq!(body["error"]["code"], "rate_limited");
+    assert_eq!(body["code"], "rate_limited");
     // Pages and probes are not limited.
     assert_eq!(
         app.get("beta.localhost", "/")

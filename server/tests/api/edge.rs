@@ -18,6 +18,6 @@ async fn unknown_edge_endpoints_answer_typed_json_on_every_host() {
             "{host}"
         );
         let body: serde_json::Value = response.json().await.expect("json");
-        assert_eq!(body["error"]["code"], "not_found", "{host}");
+        assert_eq!(body["code"], "not_found", "{host}");
     }
 }

@@ -66,6 +66,7 @@ pub struct Setup {
     pub auth_rate_limit_per_minute: u32,
     pub oidc: Option<app::auth::ssr::oidc::OidcSettings>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub edge: server::config::EdgeConfig,
 }
 
 impl Default for Setup {
@@ -80,6 +81,7 @@ impl Default for Setup {
             auth_rate_limit_per_minute: 10_000,
             oidc: None,
             trusted_proxies: Vec::new(),
+            edge: server::config::EdgeConfig::default(),
         }
     }
 }
@@ -207,6 +209,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
             .expect("a positive limit"),
         oidc: setup.oidc,
         trusted_proxies: setup.trusted_proxies,
+        edge: setup.edge,
     };
     let app = server_runtime()
         .spawn(Application::build(config))

@@ -1,8 +1,8 @@
 //! The audit log: who did what to whom, from where. Never secrets.
 
 use super::request::ClientInfo;
-use super::users::on_pool;
 use crate::storage::Database;
+use crate::storage::on_pool;
 
 pub use super::super::model::AuditAction;
 

@@ -6,7 +6,7 @@
 //! request, whichever store (Redis or SQL) holds the records.
 
 use super::request::ClientInfo;
-use super::users::on_pool;
+use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
 /// How often `last_seen_at` is written for an active session, at most.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::users::on_pool;
+use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
 /// Lockout rules; built from the server configuration.

@@ -2,17 +2,7 @@
 
 use super::super::model::{CurrentUser, Role};
 use super::input::{DisplayName, Email};
-use crate::storage::{Database, StorageError};
-
-/// Runs the same statement on whichever pool the database has.
-macro_rules! on_pool {
-    ($database:expr, |$pool:ident| $body:expr) => {
-        match $database {
-            Database::Sqlite($pool) => $body,
-            Database::Postgres($pool) => $body,
-        }
-    };
-}
+use crate::storage::{Database, StorageError, on_pool};
 
 /// A user row as the auth layer needs it. Not `Serialize`: it holds the password hash.
 #[derive(Debug, sqlx::FromRow)]
@@ -155,8 +145,6 @@ pub async fn set_password(
         .map(drop))
     .map_err(|err| storage_error(database, &err))
 }
-
-pub(crate) use on_pool;
 
 /// Sets one text column (`role`, `status`, `display_name`) and `updated_at`.
 async fn set_text_column(

@@ -1,6 +1,7 @@
 //! Accounts linked to a provider by (issuer, subject).
 
-use super::super::users::{UserRecord, on_pool};
+use super::super::users::UserRecord;
+use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
 fn storage_error(err: &sqlx::Error) -> StorageError {

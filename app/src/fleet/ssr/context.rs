@@ -1,0 +1,76 @@
+//! What the fleet needs from the server.
+
+use std::sync::Arc;
+
+use edge_protocol::api::Intervals;
+use edge_protocol::dataset::DatasetLimits;
+
+use super::secrets::Pepper;
+use crate::storage::{Database, ObjectStorage};
+
+/// The fleet's settings, from the server's configuration.
+#[derive(Clone, Debug)]
+pub struct EdgeSettings {
+    /// The key every token and credential secret is hashed with.
+    pub pepper: Pepper,
+    /// Handed to agents at registration and in every heartbeat reply.
+    pub intervals: Intervals,
+    /// Heard from within this many seconds, a worker is online.
+    pub online_secs: i64,
+    /// Heard from within this many seconds, a worker is stale; after that, offline.
+    pub stale_secs: i64,
+    /// How long a rotated credential keeps working.
+    pub rotation_grace_secs: i64,
+    /// How long an enrollment token lives unless its creator says otherwise.
+    pub token_ttl_secs: i64,
+    /// Failed tasks in a row that quarantine a worker.
+    pub quarantine_after: i64,
+    pub dataset_limits: DatasetLimits,
+}
+
+impl EdgeSettings {
+    /// The defaults the issue and the docs describe, with the given pepper.
+    pub fn with_pepper(pepper: Pepper) -> Self {
+        Self {
+            pepper,
+            intervals: Intervals {
+                heartbeat_seconds: 15,
+                poll_seconds: 5,
+                task_heartbeat_seconds: 10,
+                lease_seconds: 60,
+            },
+            online_secs: 60,
+            stale_secs: 300,
+            rotation_grace_secs: 24 * 60 * 60,
+            token_ttl_secs: 60 * 60,
+            quarantine_after: 3,
+            dataset_limits: DatasetLimits::default(),
+        }
+    }
+
+    pub fn lease_secs(&self) -> i64 {
+        i64::from(self.intervals.lease_seconds)
+    }
+}
+
+/// The fleet's handles, provided to the edge routes, the server functions and the CLI.
+#[derive(Clone, Debug)]
+pub struct EdgeContext {
+    pub database: Database,
+    pub objects: ObjectStorage,
+    pub settings: Arc<EdgeSettings>,
+}
+
+/// Whose fleet an operation acts on. Administrators see and control every user's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    pub user_id: String,
+    pub is_admin: bool,
+}
+
+impl Owner {
+    /// Whether this owner may see and control a record owned by `owner_id`.
+    pub fn may_access(&self, owner_id: &str) -> bool {
+        self.is_admin || self.user_id == owner_id
+    }
+}

@@ -1,0 +1,43 @@
+//! The liveness job: notices when workers go stale or offline, even when they say nothing,
+//! and writes the transition into their timeline.
+
+use super::error::StorageContext;
+use super::events::{self, EventKind};
+use super::{EdgeContext, FleetError, now};
+use crate::storage::on_pool;
+
+/// How often the server's background job runs [`sweep`] and lease expiry.
+pub const SWEEP_INTERVAL_SECS: u64 = 10;
+
+/// Records online → stale and online/stale → offline transitions. Each transition is
+/// claimed by one UPDATE, so several replicas sweeping at once record it once.
+pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
+    let now = now();
+    let settings = &context.settings;
+    // A worker silent past the stale threshold goes straight to offline: one event, the
+    // one that is true now.
+    let stale = "UPDATE workers SET derived_status = 'stale' \
+                 WHERE derived_status = 'online' AND last_seen_at < $1 AND last_seen_at >= $2 \
+                 RETURNING id, last_seen_at";
+    let offline = "UPDATE workers SET derived_status = 'offline' \
+                   WHERE derived_status IN ('online', 'stale') AND last_seen_at < $2 \
+                   AND $1 >= $2 RETURNING id, last_seen_at";
+    let online_floor = now - settings.online_secs;
+    let stale_floor = now - settings.stale_secs;
+    let mut recorded = 0;
+    for (sql, kind) in [(stale, EventKind::Stale), (offline, EventKind::Offline)] {
+        let changed: Vec<(String, Option<i64>)> =
+            on_pool!(&context.database, |pool| sqlx::query_as(sql)
+                .bind(online_floor)
+                .bind(stale_floor)
+                .fetch_all(pool)
+                .await)
+            .during("sweeping worker liveness")?;
+        for (worker_id, last_seen) in changed {
+            let detail = last_seen.map(|seen| format!("last heard from {} s ago", now - seen));
+            events::record(&context.database, &worker_id, kind, detail.as_deref()).await?;
+            recorded += 1;
+        }
+    }
+    Ok(recorded)
+}

@@ -1,0 +1,22 @@
+//! The fleet's store and rules, used by the edge API (agents), the server functions
+//! (owners in the app) and the CLI (operators). The same SQL runs on SQLite and PostgreSQL.
+
+mod context;
+pub mod datasets;
+mod error;
+pub mod events;
+pub mod liveness;
+pub mod queue;
+mod rows;
+pub mod secrets;
+pub mod tasks;
+pub mod tokens;
+pub mod workers;
+
+pub use context::{EdgeContext, EdgeSettings, Owner};
+pub use error::FleetError;
+
+/// The server's clock, in Unix seconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}

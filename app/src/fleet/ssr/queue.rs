@@ -1,0 +1,486 @@
+//! The task queue as workers see it: lease, report progress, post results, finish.
+//!
+//! Every call after the lease is checked against it: the task must belong to the worker's
+//! owner (otherwise "not found"), be leased to this worker (otherwise "forbidden") and not
+//! have ended (otherwise "conflict"). The checks are repeated inside each UPDATE's WHERE
+//! clause, so a lease that expires between check and write is never written through.
+
+use chrono::DateTime;
+use edge_protocol::api::{
+    ConfigResult, DatasetRef, ErrorCode, LeaseResponse, LeasedTask, MAX_ERROR_CHARS,
+    MAX_RESULTS_PER_BATCH, ResultsAccepted, TaskConfig, TaskHeartbeatResponse, TaskOutcome,
+    TaskState,
+};
+use edge_protocol::backtest::Costs;
+use edge_protocol::strategy::{StrategyConfig, StrategyName};
+use uuid::Uuid;
+
+use super::error::StorageContext;
+use super::events::{self, EventKind};
+use super::rows::TaskRow;
+use super::workers::AuthenticatedWorker;
+use super::{EdgeContext, FleetError, datasets, now, tasks};
+use crate::storage::{Database, on_pool};
+
+/// The longest equity curve a result may carry.
+pub const MAX_CURVE_POINTS: usize = 1_000;
+
+const HELD: &str = "leased_by = $2 AND state IN ('leased', 'running')";
+
+/// The task, if the calling worker holds its lease; otherwise why not.
+pub async fn held(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+) -> Result<TaskRow, FleetError> {
+    let row = tasks::find(context, &task_id.to_string())
+        .await?
+        .filter(|row| row.owner_id == caller.worker.owner_id)
+        .ok_or_else(|| FleetError::not_found("task"))?;
+    let state = row.state();
+    if state.is_finished() {
+        return Err(FleetError::conflict(format!(
+            "the task has ended ({})",
+            state.as_str()
+        )));
+    }
+    if row.leased_by.as_deref() != Some(caller.worker.id.as_str()) {
+        return Err(FleetError::refused(
+            ErrorCode::Forbidden,
+            "this task is not leased to this worker; its lease expired or went to another",
+        ));
+    }
+    Ok(row)
+}
+
+/// Leases the oldest queued task this worker may run, exactly once across replicas.
+pub async fn lease_next(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+) -> Result<LeaseResponse, FleetError> {
+    if caller.worker.quarantined_at.is_some() {
+        return Err(FleetError::refused(
+            ErrorCode::WorkerQuarantined,
+            "this worker failed too many tasks in a row; its owner must release it",
+        ));
+    }
+    let now = now();
+    let expires = now + context.settings.lease_secs();
+    // PostgreSQL: concurrent replicas skip rows another transaction is leasing. SQLite:
+    // the single UPDATE runs in SQLite's one write transaction at a time.
+    let pick = match &context.database {
+        Database::Postgres(_) => {
+            "SELECT id FROM tasks WHERE state = 'queued' AND owner_id = $4 \
+             AND (worker_id IS NULL OR worker_id = $1) ORDER BY created_at, id LIMIT 1 \
+             FOR UPDATE SKIP LOCKED"
+        }
+        Database::Sqlite(_) => {
+            "SELECT id FROM tasks WHERE state = 'queued' AND owner_id = $4 \
+             AND (worker_id IS NULL OR worker_id = $1) ORDER BY created_at, id LIMIT 1"
+        }
+    };
+    let sql = format!(
+        "UPDATE tasks SET state = 'leased', leased_by = $1, lease_expires_at = $2, \
+         attempts = attempts + 1, started_at = COALESCE(started_at, $3) \
+         WHERE id = ({pick}) AND state = 'queued' RETURNING id"
+    );
+    let leased: Option<String> = on_pool!(&context.database, |pool| sqlx::query_scalar(&sql)
+        .bind(&caller.worker.id)
+        .bind(expires)
+        .bind(now)
+        .bind(&caller.worker.owner_id)
+        .fetch_optional(pool)
+        .await)
+    .during("leasing a task")?;
+    let Some(task_id) = leased else {
+        return Ok(LeaseResponse { task: None });
+    };
+    let task = leased_task(context, &task_id, expires).await?;
+    Ok(LeaseResponse { task: Some(task) })
+}
+
+async fn leased_task(
+    context: &EdgeContext,
+    task_id: &str,
+    expires: i64,
+) -> Result<LeasedTask, FleetError> {
+    #[derive(sqlx::FromRow)]
+    struct Lease {
+        strategy: String,
+        configs: String,
+        fee: f64,
+        slippage: f64,
+        dataset_id: String,
+    }
+    let sql = "SELECT strategy, configs, fee, slippage, dataset_id FROM tasks WHERE id = $1";
+    let lease = on_pool!(&context.database, |pool| sqlx::query_as::<_, Lease>(sql)
+        .bind(task_id)
+        .fetch_one(pool)
+        .await)
+    .during("loading a leased task")?;
+    let done_sql = "SELECT config_id FROM task_results WHERE task_id = $1 ORDER BY config_id";
+    let done: Vec<i64> = on_pool!(&context.database, |pool| sqlx::query_scalar(done_sql)
+        .bind(task_id)
+        .fetch_all(pool)
+        .await)
+    .during("loading a task's results")?;
+    let dataset = datasets::find(context, &lease.dataset_id)
+        .await?
+        .ok_or_else(|| FleetError::not_found("dataset"))?;
+    let broken = |what: &str| FleetError::Storage {
+        context: "decoding a leased task",
+        source: crate::storage::StorageError::failed("database", what),
+    };
+    let configs: Vec<StrategyConfig> =
+        serde_json::from_str(&lease.configs).map_err(|_| broken("configs"))?;
+    let strategy = StrategyName::parse(&lease.strategy).ok_or_else(|| broken("strategy"))?;
+    Ok(LeasedTask {
+        id: Uuid::parse_str(task_id).map_err(|_| broken("id"))?,
+        strategy,
+        costs: Costs {
+            fee: lease.fee,
+            slippage: lease.slippage,
+        },
+        dataset: DatasetRef {
+            id: Uuid::parse_str(&dataset.id).map_err(|_| broken("dataset id"))?,
+            rows: u64::try_from(dataset.rows).unwrap_or_default(),
+            size_bytes: u64::try_from(dataset.size_bytes).unwrap_or_default(),
+            sha256: dataset.sha256,
+        },
+        configs: configs
+            .into_iter()
+            .zip(0_u32..)
+            .map(|(config, config_id)| TaskConfig { config_id, config })
+            .collect(),
+        completed_config_ids: done
+            .into_iter()
+            .filter_map(|id| u32::try_from(id).ok())
+            .collect(),
+        lease_expires_at: DateTime::from_timestamp(expires, 0).unwrap_or_default(),
+    })
+}
+
+/// Progress: extends the lease and says whether the owner asked to cancel.
+pub async fn heartbeat(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+    configs_done: u32,
+) -> Result<TaskHeartbeatResponse, FleetError> {
+    let row = held(context, caller, task_id).await?;
+    let expires = now() + context.settings.lease_secs();
+    let done = i64::from(configs_done).min(row.configs_total);
+    let sql = format!(
+        "UPDATE tasks SET state = 'running', lease_expires_at = $3, \
+         configs_done = CASE WHEN $4 > configs_done THEN $4 ELSE configs_done END \
+         WHERE id = $1 AND {HELD} RETURNING cancel_requested"
+    );
+    let cancel: Option<bool> = on_pool!(&context.database, |pool| sqlx::query_scalar(&sql)
+        .bind(&row.id)
+        .bind(&caller.worker.id)
+        .bind(expires)
+        .bind(done)
+        .fetch_optional(pool)
+        .await)
+    .during("extending a lease")?;
+    match cancel {
+        Some(cancel_requested) => Ok(TaskHeartbeatResponse {
+            cancel_requested,
+            lease_expires_at: DateTime::from_timestamp(expires, 0).unwrap_or_default(),
+        }),
+        None => Err(lost(context, caller, task_id).await),
+    }
+}
+
+/// Why a guarded write touched nothing: the lease changed since it was checked.
+async fn lost(context: &EdgeContext, caller: &AuthenticatedWorker, task_id: Uuid) -> FleetError {
+    match held(context, caller, task_id).await {
+        Err(err) => err,
+        Ok(_) => FleetError::conflict("the lease changed while the request ran; try again"),
+    }
+}
+
+fn check_result(result: &ConfigResult, total: i64) -> Result<(), FleetError> {
+    let id = result.config_id;
+    if i64::from(id) >= total {
+        return Err(FleetError::field(
+            "results",
+            format!("config {id} does not exist; the task has {total} configs"),
+        ));
+    }
+    if !result.metrics.is_finite() {
+        return Err(FleetError::field(
+            "results",
+            format!("config {id}: every metric must be a finite number"),
+        ));
+    }
+    if result.equity_curve.len() > MAX_CURVE_POINTS
+        || result
+            .equity_curve
+            .iter()
+            .any(|point| !point.equity.is_finite())
+    {
+        return Err(FleetError::field(
+            "results",
+            format!(
+                "config {id}: the equity curve must hold at most {MAX_CURVE_POINTS} finite points"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Stores a batch of results; a config already stored is counted as a duplicate, not
+/// stored twice.
+pub async fn post_results(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+    results: &[ConfigResult],
+) -> Result<ResultsAccepted, FleetError> {
+    if results.len() > MAX_RESULTS_PER_BATCH {
+        return Err(FleetError::refused(
+            ErrorCode::PayloadTooLarge,
+            format!("post at most {MAX_RESULTS_PER_BATCH} results per call"),
+        ));
+    }
+    let row = held(context, caller, task_id).await?;
+    for result in results {
+        check_result(result, row.configs_total)?;
+    }
+    let encoded: Vec<(i64, String, String)> = results
+        .iter()
+        .map(|result| {
+            Ok((
+                i64::from(result.config_id),
+                serde_json::to_string(&result.metrics)?,
+                serde_json::to_string(&result.equity_curve)?,
+            ))
+        })
+        .collect::<Result<_, serde_json::Error>>()
+        .map_err(|_| FleetError::field("results", "a result could not be encoded"))?;
+    let now = now();
+    let expires = now + context.settings.lease_secs();
+    let extend = format!(
+        "UPDATE tasks SET state = 'running', lease_expires_at = $3 WHERE id = $1 AND {HELD}"
+    );
+    let insert = "INSERT INTO task_results (task_id, config_id, worker_id, metrics, equity_curve, created_at) \
+                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id, config_id) DO NOTHING";
+    let count = "UPDATE tasks SET configs_done = \
+                 (SELECT COUNT(*) FROM task_results WHERE task_id = $1) \
+                 WHERE id = $1 RETURNING configs_done";
+    let outcome: Option<(u64, i64)> = on_pool!(&context.database, |pool| async {
+        let mut tx = pool.begin().await?;
+        let extended = sqlx::query(&extend)
+            .bind(&row.id)
+            .bind(&caller.worker.id)
+            .bind(expires)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if extended == 0 {
+            return Ok(None);
+        }
+        let mut accepted = 0;
+        for (config_id, metrics, curve) in &encoded {
+            accepted += sqlx::query(insert)
+                .bind(&row.id)
+                .bind(config_id)
+                .bind(&caller.worker.id)
+                .bind(metrics)
+                .bind(curve)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        let done: i64 = sqlx::query_scalar(count)
+            .bind(&row.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(Some((accepted, done)))
+    }
+    .await)
+    .during("storing results")?;
+    let Some((accepted, done)) = outcome else {
+        return Err(lost(context, caller, task_id).await);
+    };
+    let accepted = u32::try_from(accepted).unwrap_or(u32::MAX);
+    let posted = u32::try_from(results.len()).unwrap_or(u32::MAX);
+    Ok(ResultsAccepted {
+        accepted,
+        duplicates: posted.saturating_sub(accepted),
+        configs_done: u32::try_from(done).unwrap_or(u32::MAX),
+    })
+}
+
+/// Ends the task: `done` when every config has a result, `cancelled` if cancel was asked.
+pub async fn complete(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+) -> Result<TaskOutcome, FleetError> {
+    let row = held(context, caller, task_id).await?;
+    if !row.cancel_requested && row.result_count < row.configs_total {
+        return Err(FleetError::conflict(format!(
+            "{} of {} configs have no result yet; post them before completing",
+            row.configs_total - row.result_count,
+            row.configs_total
+        )));
+    }
+    let sql = format!(
+        "UPDATE tasks SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'done' END, \
+         finished_at = $3, lease_expires_at = NULL WHERE id = $1 AND {HELD} RETURNING state"
+    );
+    let state = finish(context, caller, task_id, &row, &sql, None).await?;
+    if state == TaskState::Done {
+        let reset = "UPDATE workers SET consecutive_failures = 0 WHERE id = $1";
+        on_pool!(&context.database, |pool| sqlx::query(reset)
+            .bind(&caller.worker.id)
+            .execute(pool)
+            .await
+            .map(drop))
+        .during("resetting a worker's failures")?;
+    }
+    Ok(TaskOutcome { state })
+}
+
+/// Fails the task; enough failures in a row quarantine the worker.
+pub async fn fail(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+    error: &str,
+) -> Result<TaskOutcome, FleetError> {
+    let row = held(context, caller, task_id).await?;
+    let error: String = error.trim().chars().take(MAX_ERROR_CHARS).collect();
+    if error.is_empty() {
+        return Err(FleetError::field("error", "say what went wrong"));
+    }
+    let sql = format!(
+        "UPDATE tasks SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END, \
+         finished_at = $3, lease_expires_at = NULL, error = $4 \
+         WHERE id = $1 AND {HELD} RETURNING state"
+    );
+    let state = finish(context, caller, task_id, &row, &sql, Some(&error)).await?;
+    if state == TaskState::Failed {
+        count_failure(context, caller).await?;
+    }
+    Ok(TaskOutcome { state })
+}
+
+/// Hands the task back to the queue without counting a failure (the agent is stopping).
+pub async fn release(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+) -> Result<TaskOutcome, FleetError> {
+    let row = held(context, caller, task_id).await?;
+    let sql = format!(
+        "UPDATE tasks SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END, \
+         finished_at = CASE WHEN cancel_requested THEN $3 ELSE NULL END, \
+         leased_by = NULL, lease_expires_at = NULL WHERE id = $1 AND {HELD} RETURNING state"
+    );
+    let state = finish(context, caller, task_id, &row, &sql, None).await?;
+    Ok(TaskOutcome { state })
+}
+
+async fn finish(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+    row: &TaskRow,
+    sql: &str,
+    error: Option<&str>,
+) -> Result<TaskState, FleetError> {
+    let state: Option<String> = on_pool!(&context.database, |pool| {
+        let query = sqlx::query_scalar(sql)
+            .bind(&row.id)
+            .bind(&caller.worker.id)
+            .bind(now());
+        let query = match error {
+            Some(error) => query.bind(error),
+            None => query,
+        };
+        query.fetch_optional(pool).await
+    })
+    .during("ending a task")?;
+    match state.as_deref().and_then(TaskState::parse) {
+        Some(state) => Ok(state),
+        None => Err(lost(context, caller, task_id).await),
+    }
+}
+
+async fn count_failure(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+) -> Result<(), FleetError> {
+    let sql = "UPDATE workers SET consecutive_failures = consecutive_failures + 1 \
+               WHERE id = $1 RETURNING consecutive_failures";
+    let failures: i64 = on_pool!(&context.database, |pool| sqlx::query_scalar(sql)
+        .bind(&caller.worker.id)
+        .fetch_one(pool)
+        .await)
+    .during("counting a worker's failures")?;
+    if failures < context.settings.quarantine_after {
+        return Ok(());
+    }
+    let quarantine = "UPDATE workers SET quarantined_at = $1 \
+                      WHERE id = $2 AND quarantined_at IS NULL";
+    let changed = on_pool!(&context.database, |pool| sqlx::query(quarantine)
+        .bind(now())
+        .bind(&caller.worker.id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+    .during("quarantining a worker")?;
+    if changed > 0 {
+        let detail = format!("{failures} failed tasks in a row");
+        events::record(
+            &context.database,
+            &caller.worker.id,
+            EventKind::Quarantined,
+            Some(&detail),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+const REQUEUE: &str = "state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END, \
+     finished_at = CASE WHEN cancel_requested THEN $1 ELSE NULL END, \
+     leased_by = NULL, lease_expires_at = NULL";
+
+/// Returns expired leases to the queue (or ends them, when cancel was asked). Run by a
+/// background job on every replica; each row is updated once whoever gets there first.
+pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
+    let sql = format!(
+        "UPDATE tasks SET {REQUEUE} \
+         WHERE state IN ('leased', 'running') AND lease_expires_at < $1"
+    );
+    on_pool!(&context.database, |pool| sqlx::query(&sql)
+        .bind(now())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+    .during("expiring leases")
+}
+
+/// Returns a worker's leases to the queue at once (it was disabled or revoked).
+pub async fn requeue_worker_tasks(
+    context: &EdgeContext,
+    worker_id: &str,
+) -> Result<u64, FleetError> {
+    let sql = format!(
+        "UPDATE tasks SET {REQUEUE} \
+         WHERE state IN ('leased', 'running') AND leased_by = $2"
+    );
+    on_pool!(&context.database, |pool| sqlx::query(&sql)
+        .bind(now())
+        .bind(worker_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))
+    .during("requeueing a worker's tasks")
+}
