@@ -1,3 +1,13 @@
+//! The edge API (`/edge/v1`): enrollment, credentials, heartbeats, the task queue, who may
+//! touch what, and the OpenAPI document.
+
+mod enrollment;
+mod liveness;
+mod openapi;
+mod ownership;
+mod support;
+mod tasks;
+
 use crate::helpers::spawn_app;
 
 #[tokio::test]

@@ -1,0 +1,418 @@
+//! The task queue from the agent's side: lease, dataset, progress, results, the end.
+
+use app::fleet::ssr::{queue, tasks, workers};
+use serde_json::json;
+
+use super::support::{
+    call, call_json, csv, edge, enrol, exec, lease, owner, owner_with_worker, result, task,
+    task_state, token,
+};
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn a_task_runs_from_lease_to_done_with_each_result_stored_once() {
+    let app = spawn_app().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &owner, "fast=5..10:5,slow=20..30:10").await;
+    assert_eq!(task_state(&app, &task_id).await, "queued");
+
+    let leased = lease(&app, &worker).await;
+    assert_eq!(leased["id"], task_id.as_str());
+    assert_eq!(leased["strategy"], "sma_crossover");
+    assert_eq!(leased["configs"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        leased["configs"][0],
+        json!({"config_id": 0, "config": {"strategy": "sma_crossover", "fast": 5, "slow": 20}})
+    );
+    assert_eq!(leased["completed_config_ids"], json!([]));
+    assert_eq!(task_state(&app, &task_id).await, "leased");
+
+    // The dataset streams back byte for byte, matching its announced hash.
+    let download = app
+        .client
+        .get(app.url(&format!("/edge/v1/tasks/{task_id}/dataset")))
+        .bearer_auth(&worker.credential)
+        .send()
+        .await
+        .expect("dataset");
+    assert_eq!(download.status(), 200);
+    assert!(
+        download.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/csv")
+    );
+    let bytes = download.bytes().await.expect("body");
+    assert_eq!(bytes.as_ref(), csv(60).as_bytes());
+    use sha2::Digest;
+    assert_eq!(
+        hex::encode(sha2::Sha256::digest(&bytes)),
+        leased["dataset"]["sha256"]
+    );
+
+    let path = |action: &str| format!("/tasks/{task_id}/{action}");
+    let (status, body) = call_json(
+        &app,
+        &path("heartbeat"),
+        &worker.credential,
+        &json!({"configs_done": 0}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["cancel_requested"], false);
+    assert_eq!(task_state(&app, &task_id).await, "running");
+
+    let batch = json!({"results": [result(0), result(1)]});
+    let (status, body) = call_json(&app, &path("results"), &worker.credential, &batch).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({"accepted": 2, "duplicates": 0, "configs_done": 2})
+    );
+    // Posting again (a retry after a lost reply) stores nothing twice.
+    let batch = json!({"results": [result(1), result(2)]});
+    let (_, body) = call_json(&app, &path("results"), &worker.credential, &batch).await;
+    assert_eq!(
+        body,
+        json!({"accepted": 1, "duplicates": 1, "configs_done": 3})
+    );
+
+    let (status, body) = call_json(&app, &path("complete"), &worker.credential, &json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("conflict")),
+        "{body}"
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1 of 4")
+    );
+
+    call_json(
+        &app,
+        &path("results"),
+        &worker.credential,
+        &json!({"results": [result(3)]}),
+    )
+    .await;
+    let (status, body) = call_json(&app, &path("complete"), &worker.credential, &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "done");
+    let shown = tasks::owned(edge(&app), &owner, &task_id)
+        .await
+        .expect("task")
+        .to_model();
+    assert_eq!(
+        (shown.configs_done, shown.configs_total, shown.result_count),
+        (4, 4, 4)
+    );
+
+    // An ended task takes nothing more, and the queue is empty.
+    let (status, body) = call_json(
+        &app,
+        &path("results"),
+        &worker.credential,
+        &json!({"results": [result(0)]}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")));
+    let (_, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
+    assert_eq!(body["task"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn bad_results_and_bad_paths_are_validation_errors() {
+    let app = spawn_app().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &owner, "fast=5,slow=20").await;
+    lease(&app, &worker).await;
+    let path = format!("/tasks/{task_id}/results");
+    let (status, body) = call_json(
+        &app,
+        &path,
+        &worker.credential,
+        &json!({"results": [result(7)]}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("validation")),
+        "{body}"
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("config 7 does not exist")
+    );
+    let (status, body) =
+        call_json(&app, &path, &worker.credential, &json!({"results": "many"})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("validation")),
+        "{body}"
+    );
+    let too_many: Vec<_> = (0..501).map(|_| result(0)).collect();
+    let (status, body) = call_json(
+        &app,
+        &path,
+        &worker.credential,
+        &json!({"results": too_many}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (413, Some("payload_too_large")),
+        "{body}"
+    );
+    let (status, body) = call_json(
+        &app,
+        "/tasks/not-a-uuid/heartbeat",
+        &worker.credential,
+        &json!({"configs_done": 1}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("validation")),
+        "{body}"
+    );
+    let (status, body) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/fail"),
+        &worker.credential,
+        &json!({"error": " "}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("validation")),
+        "{body}"
+    );
+    // Not JSON at all.
+    let response = app
+        .client
+        .post(app.url(&format!("/edge/v1/tasks/{task_id}/heartbeat")))
+        .bearer_auth(&worker.credential)
+        .body("configs_done=1")
+        .send()
+        .await
+        .expect("call");
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["code"], "validation");
+    assert_eq!(task_state(&app, &task_id).await, "leased");
+}
+
+#[tokio::test]
+async fn cancel_reaches_the_running_agent_at_its_next_task_heartbeat() {
+    let app = spawn_app().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &owner, "fast=5..10:5,slow=20").await;
+    lease(&app, &worker).await;
+    let beat = format!("/tasks/{task_id}/heartbeat");
+    call_json(&app, &beat, &worker.credential, &json!({"configs_done": 1})).await;
+
+    let cancelled = tasks::cancel(edge(&app), &owner, &task_id)
+        .await
+        .expect("cancel");
+    assert!(cancelled.cancel_requested);
+    assert_eq!(task_state(&app, &task_id).await, "running");
+    let (_, body) = call_json(&app, &beat, &worker.credential, &json!({"configs_done": 1})).await;
+    assert_eq!(body["cancel_requested"], true);
+    call_json(
+        &app,
+        &format!("/tasks/{task_id}/results"),
+        &worker.credential,
+        &json!({"results": [result(0)]}),
+    )
+    .await;
+    let (status, body) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/complete"),
+        &worker.credential,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "cancelled");
+
+    // A queued task is cancelled at once; retry puts it back.
+    let queued = task(&app, &owner, "fast=5,slow=20").await;
+    let cancelled = tasks::cancel(edge(&app), &owner, &queued)
+        .await
+        .expect("cancel");
+    assert_eq!(cancelled.state.as_str(), "cancelled");
+    let err = tasks::cancel(edge(&app), &owner, &queued)
+        .await
+        .expect_err("already ended");
+    assert_eq!(err.code().as_str(), "conflict");
+    let retried = tasks::retry(edge(&app), &owner, &queued)
+        .await
+        .expect("retry");
+    assert_eq!(retried.state.as_str(), "queued");
+}
+
+#[tokio::test]
+async fn an_expired_lease_goes_back_to_the_queue_and_another_worker_resumes_it() {
+    let app = spawn_app().await;
+    let (owner, _, first) = owner_with_worker(&app, "ada@example.com").await;
+    let second = enrol(&app, &token(&app, &owner, 1).await, "runner-2").await;
+    let task_id = task(&app, &owner, "fast=5..10:5,slow=20").await;
+    lease(&app, &first).await;
+    call_json(
+        &app,
+        &format!("/tasks/{task_id}/results"),
+        &first.credential,
+        &json!({"results": [result(0)]}),
+    )
+    .await;
+
+    exec(
+        &app,
+        "UPDATE tasks SET lease_expires_at = 1 WHERE id = $1",
+        &task_id,
+    )
+    .await;
+    assert_eq!(queue::expire_leases(edge(&app)).await.expect("expire"), 1);
+    assert_eq!(task_state(&app, &task_id).await, "queued");
+
+    let resumed = lease(&app, &second).await;
+    assert_eq!(resumed["id"], task_id.as_str());
+    assert_eq!(resumed["completed_config_ids"], json!([0]));
+    // The first worker's lease is gone: its calls are refused, the task is untouched.
+    let (status, body) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/heartbeat"),
+        &first.credential,
+        &json!({"configs_done": 2}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
+    let (status, _) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/complete"),
+        &first.credential,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(task_state(&app, &task_id).await, "leased");
+
+    // Releasing hands it back without counting a failure.
+    let (status, body) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/release"),
+        &second.credential,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], "queued");
+}
+
+#[tokio::test]
+async fn three_failures_in_a_row_quarantine_the_worker_until_its_owner_releases_it() {
+    let app = spawn_app().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    for attempt in 0..3 {
+        let task_id = task(&app, &owner, "fast=5,slow=20").await;
+        lease(&app, &worker).await;
+        let (status, body) = call_json(
+            &app,
+            &format!("/tasks/{task_id}/fail"),
+            &worker.credential,
+            &json!({"error": format!("out of memory ({attempt})")}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["state"], "failed");
+    }
+    task(&app, &owner, "fast=5,slow=20").await;
+    let (status, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("worker_quarantined")),
+        "{body}"
+    );
+    let (detail, timeline) = workers::detail(edge(&app), &owner, &worker.id)
+        .await
+        .expect("detail");
+    assert_eq!(detail.status.as_str(), "quarantined");
+    assert_eq!(timeline[0].kind, "quarantined");
+    let (status, body) = call_json(
+        &app,
+        "/heartbeat",
+        &worker.credential,
+        &super::support::heartbeat_body(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("quarantined"))
+    );
+
+    workers::act(
+        edge(&app),
+        &owner,
+        &worker.id,
+        workers::WorkerAction::Release,
+    )
+    .await
+    .expect("release");
+    lease(&app, &worker).await;
+}
+
+#[tokio::test]
+async fn concurrent_workers_lease_every_task_exactly_once() {
+    let app = spawn_app().await;
+    let (owner, _) = owner(&app, "ada@example.com").await;
+    let token = token(&app, &owner, 6).await;
+    let mut workers = Vec::new();
+    for index in 0..6 {
+        workers.push(enrol(&app, &token, &format!("runner-{index}")).await);
+    }
+    let dataset = super::support::dataset(&app, &owner, 40).await;
+    let mut created = Vec::new();
+    for _ in 0..30 {
+        let request = app::fleet::model::NewTask {
+            dataset_id: dataset.clone(),
+            strategy: "sma_crossover".to_owned(),
+            grid: "fast=5,slow=20".to_owned(),
+            fee: 0.0,
+            slippage: 0.0,
+            worker_id: None,
+        };
+        created.push(
+            tasks::create(edge(&app), &owner, &request)
+                .await
+                .expect("task")
+                .id,
+        );
+    }
+    let claims = workers.iter().map(|worker| {
+        let app = &app;
+        async move {
+            let mut leased = Vec::new();
+            loop {
+                let response = call(app, "/tasks/next", &worker.credential, &json!({})).await;
+                assert_eq!(response.status(), 200);
+                let body: serde_json::Value = response.json().await.expect("json");
+                match body["task"]["id"].as_str() {
+                    Some(id) => leased.push(id.to_owned()),
+                    None => return leased,
+                }
+            }
+        }
+    });
+    let mut leased: Vec<String> = futures::future::join_all(claims).await.concat();
+    leased.sort();
+    created.sort();
+    assert_eq!(leased, created, "every task leased once, none twice");
+}
