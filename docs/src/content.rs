@@ -14,7 +14,7 @@ pub struct PageMeta {
 }
 
 /// Every page, in sidebar order.
-pub const PAGES: [PageMeta; 7] = [
+pub const PAGES: [PageMeta; 8] = [
     PageMeta {
         slug: "",
         title: "Introduction",
@@ -44,6 +44,11 @@ pub const PAGES: [PageMeta; 7] = [
         slug: "strategies",
         title: "Strategies and backtests",
         description: "How a backtest fills trades, the built-in strategies and their parameters, and what each metric means.",
+    },
+    PageMeta {
+        slug: "edge-api",
+        title: "Edge API reference",
+        description: "Every /edge/v1 endpoint the edge agent calls, its authentication, bodies and error codes, generated from the protocol's types.",
     },
     PageMeta {
         slug: "operations",
@@ -84,6 +89,7 @@ mod source {
             "accounts" => include_str!("../content/accounts.md"),
             "administration" => include_str!("../content/administration.md"),
             "strategies" => include_str!("../content/strategies.md"),
+            "edge-api" => include_str!("../content/edge-api.md"),
             "operations" => include_str!("../content/operations.md"),
             _ => return None,
         })

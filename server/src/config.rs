@@ -89,7 +89,6 @@ pub struct Config {
 
 /// The edge control plane's settings (`LP_EDGE_*`).
 #[derive(Clone, Debug)]
-#[expect(clippy::struct_field_names, reason = "each is a number of seconds")]
 pub struct EdgeConfig {
     /// Key of the HMAC that token and credential secrets are stored under. Required in
     /// production; in development one is generated and kept in the database.

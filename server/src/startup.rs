@@ -31,7 +31,7 @@ use crate::middleware::client_ip::{TrustedProxies, client_ip};
 use crate::middleware::request_id::{REQUEST_ID, request_span};
 use crate::middleware::security_headers::{SecurityPolicy, security_headers};
 use crate::routes::{edge, health, sites};
-use crate::state::AppState;
+use crate::state::{AppState, Backends};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -101,16 +101,13 @@ impl Application {
             None => None,
         };
         let edge = edge_settings(&config, &database).await?;
-        let state = AppState::new(
-            config,
-            urls,
+        let backends = Backends {
             database,
             sessions,
             objects,
             instance_id,
-            oidc,
-            edge,
-        );
+        };
+        let state = AppState::new(config, urls, backends, oidc, edge);
         let router = router(&state);
         Ok(Self {
             listener,
@@ -242,7 +239,7 @@ fn spawn_fleet_jobs(edge: EdgeContext) -> tokio::task::JoinHandle<()> {
             match queue::expire_leases(&edge).await {
                 Ok(0) => {}
                 Ok(requeued) => {
-                    tracing::info!(requeued, "expired task leases returned to the queue")
+                    tracing::info!(requeued, "expired task leases returned to the queue");
                 }
                 Err(err) => tracing::warn!(error = %err, "lease expiry failed"),
             }

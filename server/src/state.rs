@@ -31,17 +31,28 @@ struct Inner {
     started_at: Instant,
 }
 
+/// The connected backends, as start-up hands them over.
+pub struct Backends {
+    pub database: Database,
+    pub sessions: SessionBackend,
+    pub objects: ObjectStorage,
+    pub instance_id: String,
+}
+
 impl AppState {
     pub fn new(
         config: Config,
         urls: SiteUrls,
-        database: Database,
-        sessions: SessionBackend,
-        objects: ObjectStorage,
-        instance_id: String,
+        backends: Backends,
         oidc: Option<Arc<OidcProvider>>,
         edge: EdgeSettings,
     ) -> Self {
+        let Backends {
+            database,
+            sessions,
+            objects,
+            instance_id,
+        } = backends;
         let auth = AuthContext {
             database: database.clone(),
             sessions: sessions.clone(),

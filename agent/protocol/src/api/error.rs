@@ -3,49 +3,93 @@
 use serde::{Deserialize, Serialize};
 
 /// Stable, machine-readable error codes; agents branch on them, people read `message`.
+/// [`ErrorCode::description`] says what each means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
-    /// No bearer token, or not one of ours.
     Unauthorized,
-    /// The enrollment token is unknown or its secret does not match.
     TokenInvalid,
-    /// The enrollment token has expired.
     TokenExpired,
-    /// The enrollment token was revoked by its owner.
     TokenRevoked,
-    /// The enrollment token has no uses left.
     TokenExhausted,
-    /// The credential is unknown or its secret does not match.
     CredentialInvalid,
-    /// The credential was revoked; the agent must be enrolled again.
     CredentialRevoked,
-    /// The credential was rotated and its grace period is over.
     CredentialExpired,
-    /// The worker's owner disabled it.
     WorkerDisabled,
-    /// The worker failed too often; its owner must release it.
     WorkerQuarantined,
-    /// The caller may not touch this resource.
     Forbidden,
-    /// No such resource (or not one the caller can see).
     NotFound,
-    /// The body or a parameter is malformed; `message` says which field.
     Validation,
-    /// The request does not fit the resource's state (a lease that was lost, a task that ended).
     Conflict,
-    /// The body is larger than the endpoint accepts.
     PayloadTooLarge,
-    /// Too many requests; retry later.
     RateLimited,
-    /// The server failed; nothing about it is shared. Retry later.
     Internal,
-    /// A dependency (database, object store) is unavailable. Retry later.
     Unavailable,
 }
 
 impl ErrorCode {
+    pub const ALL: [Self; 18] = [
+        Self::Unauthorized,
+        Self::TokenInvalid,
+        Self::TokenExpired,
+        Self::TokenRevoked,
+        Self::TokenExhausted,
+        Self::CredentialInvalid,
+        Self::CredentialRevoked,
+        Self::CredentialExpired,
+        Self::WorkerDisabled,
+        Self::WorkerQuarantined,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::Validation,
+        Self::Conflict,
+        Self::PayloadTooLarge,
+        Self::RateLimited,
+        Self::Internal,
+        Self::Unavailable,
+    ];
+
+    /// What the code means and what the caller should do.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::Unauthorized => {
+                "No bearer token, or not one of ours. Send `Authorization: Bearer …`."
+            }
+            Self::TokenInvalid => "The enrollment token is unknown or its secret does not match.",
+            Self::TokenExpired => "The enrollment token has expired; create a new one.",
+            Self::TokenRevoked => "The enrollment token was revoked by its owner.",
+            Self::TokenExhausted => "The enrollment token has no uses left.",
+            Self::CredentialInvalid => {
+                "The worker credential is unknown or its secret does not match."
+            }
+            Self::CredentialRevoked => "The credential was revoked; enrol the agent again.",
+            Self::CredentialExpired => {
+                "The credential was rotated and its grace period is over; use the new one."
+            }
+            Self::WorkerDisabled => {
+                "The worker's owner disabled it; its calls are refused until it is enabled."
+            }
+            Self::WorkerQuarantined => {
+                "The worker failed too many tasks in a row; it gets no tasks until its owner releases it."
+            }
+            Self::Forbidden => {
+                "The task is not leased to this worker (the lease expired or went to another)."
+            }
+            Self::NotFound => "No such resource, or not one the caller may see.",
+            Self::Validation => {
+                "The body or a path parameter is malformed; the message names the field."
+            }
+            Self::Conflict => {
+                "The request does not fit the resource's state: the task has ended, or results are missing."
+            }
+            Self::PayloadTooLarge => "The body is larger than the endpoint accepts.",
+            Self::RateLimited => "Too many requests; retry later.",
+            Self::Internal => "The server failed; nothing about it is shared. Retry later.",
+            Self::Unavailable => "A storage dependency is unavailable. Retry later.",
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Unauthorized => "unauthorized",

@@ -8,6 +8,7 @@ mod enrollment;
 mod extract;
 mod heartbeat;
 mod openapi;
+pub mod reference;
 mod tasks;
 
 use axum::Router;

@@ -1,0 +1,239 @@
+//! The edge API reference page of the docs site, written from the OpenAPI document.
+//!
+//! `docs/content/edge-api.md` is this function's output, committed so the docs site
+//! compiles it in like any page. A test fails when the file and the document disagree;
+//! `LP_UPDATE_REFERENCE=1 cargo test -p server reference` rewrites it.
+
+use std::fmt::Write as _;
+
+use edge_protocol::api::ErrorCode;
+use serde_json::Value;
+
+use super::document;
+
+/// The reference page, as markdown.
+pub fn markdown() -> String {
+    let document = serde_json::to_value(document()).unwrap_or_default();
+    let mut out = String::new();
+    out.push_str(
+        "# Edge API reference\n\n\
+         The REST control plane edge agents call, under `/edge/v1` on every host. Every call \
+         is JSON over HTTPS with a bearer token: the enrollment token (`etr_live_…`) for \
+         `register`, the worker credential (`wk_live_…`) for everything else. This page is \
+         generated from the same Rust types the server and the agent use; the machine-readable \
+         OpenAPI 3.1 document is served at `/edge/v1/openapi.json`.\n\n\
+         ## Errors\n\n\
+         Every failure answers `{\"code\": …, \"message\": …}`. Branch on `code`; `message` is \
+         for people and may change.\n\n\
+         | Code | Status | Meaning |\n|---|---|---|\n",
+    );
+    for code in ErrorCode::ALL {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            code.as_str(),
+            code.status(),
+            code.description()
+        );
+    }
+    out.push_str("\n## Endpoints\n");
+    if let Some(paths) = document["paths"].as_object() {
+        for (path, operations) in paths {
+            let Some(operations) = operations.as_object() else {
+                continue;
+            };
+            for (method, operation) in operations {
+                endpoint(&mut out, method, path, operation);
+            }
+        }
+    }
+    out.push_str("\n## Types\n");
+    if let Some(schemas) = document["components"]["schemas"].as_object() {
+        for (name, schema) in schemas {
+            schema_section(&mut out, name, schema);
+        }
+    }
+    out
+}
+
+fn endpoint(out: &mut String, method: &str, path: &str, operation: &Value) {
+    let _ = writeln!(out, "\n### `{} {path}`\n", method.to_uppercase());
+    for key in ["summary", "description"] {
+        if let Some(text) = operation[key].as_str() {
+            let _ = writeln!(out, "{}\n", one_line(text));
+        }
+    }
+    let auth = match operation["security"][0]
+        .as_object()
+        .and_then(|o| o.keys().next())
+    {
+        Some(scheme) if scheme == "enrollment_token" => "enrollment token (`etr_live_…`)",
+        Some(_) => "worker credential (`wk_live_…`)",
+        None => "none",
+    };
+    let _ = writeln!(out, "- Authentication: {auth}");
+    if let Some(parameters) = operation["parameters"].as_array() {
+        for parameter in parameters {
+            let _ = writeln!(
+                out,
+                "- Path parameter `{}`: {} ({})",
+                parameter["name"].as_str().unwrap_or_default(),
+                parameter["description"].as_str().unwrap_or_default(),
+                type_of(&parameter["schema"])
+            );
+        }
+    }
+    if let Some(schema) =
+        operation["requestBody"]["content"]["application/json"]["schema"].as_object()
+    {
+        let _ = writeln!(out, "- Body: {}", type_of(&Value::Object(schema.clone())));
+    }
+    out.push_str("\n| Status | Body | When |\n|---|---|---|\n");
+    if let Some(responses) = operation["responses"].as_object() {
+        for (status, response) in responses {
+            let body = response["content"]
+                .as_object()
+                .and_then(|content| content.iter().next())
+                .map(|(media, content)| match media.as_str() {
+                    "application/json" => type_of(&content["schema"]),
+                    other => format!("`{other}`"),
+                })
+                .unwrap_or_else(|| "—".to_owned());
+            let _ = writeln!(
+                out,
+                "| {status} | {body} | {} |",
+                one_line(response["description"].as_str().unwrap_or_default())
+            );
+        }
+    }
+}
+
+fn schema_section(out: &mut String, name: &str, schema: &Value) {
+    let _ = writeln!(out, "\n### {name} {{#{}}}\n", name.to_lowercase());
+    if let Some(text) = schema["description"].as_str() {
+        let _ = writeln!(out, "{}\n", one_line(text));
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        let values: Vec<String> = values
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|value| format!("`{value}`"))
+            .collect();
+        let _ = writeln!(out, "One of {}.", values.join(", "));
+        return;
+    }
+    if let Some(variants) = schema["oneOf"].as_array() {
+        out.push_str("One of:\n");
+        for variant in variants {
+            let tag = variant["properties"]["strategy"]["enum"][0]
+                .as_str()
+                .map(|tag| format!("`\"strategy\": \"{tag}\"`"))
+                .unwrap_or_else(|| type_of(variant));
+            let _ = writeln!(
+                out,
+                "- {tag} with {} — {}",
+                fields_inline(variant),
+                one_line(variant["description"].as_str().unwrap_or_default())
+            );
+        }
+        return;
+    }
+    fields_table(out, schema);
+}
+
+fn fields_inline(schema: &Value) -> String {
+    schema["properties"]
+        .as_object()
+        .map(|properties| {
+            properties
+                .iter()
+                .filter(|(field, _)| field.as_str() != "strategy")
+                .map(|(field, property)| format!("`{field}` ({})", type_of(property)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+fn fields_table(out: &mut String, schema: &Value) {
+    let Some(properties) = schema["properties"].as_object() else {
+        return;
+    };
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    out.push_str("| Field | Type | Required | Description |\n|---|---|---|---|\n");
+    for (field, property) in properties {
+        let _ = writeln!(
+            out,
+            "| `{field}` | {} | {} | {} |",
+            type_of(property),
+            if required.contains(&field.as_str()) {
+                "yes"
+            } else {
+                "no"
+            },
+            one_line(property["description"].as_str().unwrap_or_default())
+        );
+    }
+}
+
+/// A schema's type in a few words, linking named types to their section.
+fn type_of(schema: &Value) -> String {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or(reference);
+        return format!("[{name}](#{})", name.to_lowercase());
+    }
+    if let Some(variants) = schema["oneOf"].as_array() {
+        let types: Vec<String> = variants.iter().map(type_of).collect();
+        return types.join(" or ");
+    }
+    let kinds: Vec<&str> = match &schema["type"] {
+        Value::String(kind) => vec![kind.as_str()],
+        Value::Array(kinds) => kinds.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let described: Vec<String> = kinds
+        .iter()
+        .map(|kind| match *kind {
+            "array" => format!("array of {}", type_of(&schema["items"])),
+            "string" => match schema["format"].as_str() {
+                Some(format) => format!("string ({format})"),
+                None => "string".to_owned(),
+            },
+            "integer" if schema["minimum"].as_f64() == Some(0.0) => "integer ≥ 0".to_owned(),
+            other => other.to_owned(),
+        })
+        .collect();
+    if described.is_empty() {
+        "any".to_owned()
+    } else {
+        described.join(" or ")
+    }
+}
+
+/// Doc comments wrap; table cells and list items must not.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_docs_reference_page_matches_the_openapi_document() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/content/edge-api.md");
+        let generated = super::markdown();
+        if std::env::var_os("LP_UPDATE_REFERENCE").is_some() {
+            std::fs::write(&path, &generated).expect("write the reference page");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "docs/content/edge-api.md is out of date with the edge API; \
+             regenerate it with `LP_UPDATE_REFERENCE=1 cargo test -p server reference`"
+        );
+    }
+}
