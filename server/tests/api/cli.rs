@@ -187,9 +187,19 @@ fn user_command(
     args: &[&str],
     stdin: &str,
 ) -> (Option<i32>, String, String) {
+    command_in(data, "user", args, stdin)
+}
+
+/// Runs `luckyplans <group> --data-dir <data> …` with `stdin` as its input.
+fn command_in(
+    data: &std::path::Path,
+    group: &str,
+    args: &[&str],
+    stdin: &str,
+) -> (Option<i32>, String, String) {
     use std::io::Write;
     let mut child = luckyplans()
-        .arg("user")
+        .arg(group)
         .arg("--data-dir")
         .arg(data)
         .args(args)
@@ -323,4 +333,122 @@ fn user_commands_bootstrap_an_administrator_and_disable_accounts() {
             .iter()
             .all(|(_, details)| details.contains("\"via\":\"cli\""))
     );
+}
+
+#[test]
+fn fleet_commands_create_a_token_a_dataset_and_a_task_and_show_it() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let data = data.path();
+    let (code, _, stderr) = user_command(
+        data,
+        &["create", "--email", "ops@example.org", "--password-stdin"],
+        "copper kettle orbits lazily\n",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let owner = ["--owner", "ops@example.org"];
+    let (code, token, stderr) = command_in(
+        data,
+        "token",
+        &[
+            &["create", "--max-uses", "2", "--expires-in", "30m"][..],
+            &owner,
+        ]
+        .concat(),
+        "",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(token.trim().starts_with("etr_live_"), "{token}");
+
+    let csv = data.join("candles.csv");
+    let mut rows = String::from("time,open,high,low,close,volume\n");
+    for day in 0..40 {
+        let time = 1_700_000_000 + day * 86_400;
+        let close = 100 + day % 5;
+        rows.push_str(&format!(
+            "{time},{close},{},{},{close},10\n",
+            close + 1,
+            close - 1
+        ));
+    }
+    std::fs::write(&csv, rows).expect("write csv");
+    let csv = csv.to_str().expect("utf-8 path");
+    let (code, dataset, stderr) = command_in(
+        data,
+        "dataset",
+        &[&["import"][..], &owner, &[csv]].concat(),
+        "",
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let dataset = dataset.trim().to_owned();
+    assert_eq!(dataset.len(), 36, "a uuid: {dataset}");
+
+    let create = |grid: &str| {
+        command_in(
+            data,
+            "task",
+            &[
+                &[
+                    "create",
+                    "--dataset",
+                    &dataset,
+                    "--strategy",
+                    "sma_crossover",
+                    "--grid",
+                    grid,
+                ][..],
+                &owner,
+            ]
+            .concat(),
+            "",
+        )
+    };
+    let (code, task, stderr) = create("fast=5..20:5,slow=20..60:10");
+    assert_eq!(code, Some(0), "{stderr}");
+    let task = task.trim().to_owned();
+
+    let (code, shown, stderr) = command_in(data, "task", &["show", &task, "--json"], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    let shown: serde_json::Value = serde_json::from_str(&shown).expect("json");
+    assert_eq!(shown["id"], task.as_str());
+    assert_eq!(shown["state"], "queued");
+    assert_eq!(shown["configs_done"], 0);
+    assert_eq!(shown["configs_total"], 19);
+    assert_eq!(shown["result_count"], 0);
+
+    let (code, _, stderr) = create("fast=5..20");
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--grid: fast: a range needs a step"),
+        "{stderr}"
+    );
+    std::fs::write(
+        data.join("bad.csv"),
+        "time,open,high,low,close,volume\n1,1,1,1,1,1\n1,1,1,1,1,1\n",
+    )
+    .expect("write");
+    let bad = data.join("bad.csv");
+    let (code, _, stderr) = command_in(
+        data,
+        "dataset",
+        &[&["import"][..], &owner, &[bad.to_str().expect("path")]].concat(),
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("line 3: time 1 is not after"), "{stderr}");
+    let (code, _, stderr) = command_in(
+        data,
+        "token",
+        &["create", "--owner", "nobody@example.org"],
+        "",
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--owner: no account has the email nobody@example.org"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = command_in(data, "task", &["cancel", &task], "");
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, shown, _) = command_in(data, "task", &["show", &task], "");
+    assert!(shown.contains("cancelled"), "{shown}");
 }
