@@ -50,9 +50,10 @@ leased=$(node -e "
 printf '[generation]\ndatabase = "none"\n\n[parameters]\n"path.id" = "%s"\n' "$task" >"$work/schemathesis.toml"
 say "fuzzing $base/edge/v1 (schemathesis $("$SCHEMATHESIS" --version | awk '{print $NF}'))"
 status=0
-"$SCHEMATHESIS" --config-file "$work/schemathesis.toml" run "$base/edge/v1/openapi.json" \
+# Run from the work folder: schemathesis keeps a crash cache in the current directory.
+(cd "$work" && "$ROOT/$SCHEMATHESIS" --config-file "$work/schemathesis.toml" run "$base/edge/v1/openapi.json" \
   --url "$base" --checks not_a_server_error --header "Authorization: Bearer $credential" \
-  --max-examples "${FUZZ_EXAMPLES:-50}" --generation-deterministic || status=$?
+  --max-examples "${FUZZ_EXAMPLES:-50}" --generation-deterministic) || status=$?
 if grep -q '"level":"ERROR"\|ERROR' "$work/server.log"; then
   warn "the server logged errors while fuzzing:"
   cat "$work/server.log" >&2
