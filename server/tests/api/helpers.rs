@@ -41,6 +41,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub app_state: server::state::AppState,
+    /// What the server was built with, for starting a second replica beside it.
+    pub config: Config,
     pub dir: TempDir,
     server: JoinHandle<()>,
     /// Held so the database is dropped when the test ends.
@@ -211,6 +213,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         trusted_proxies: setup.trusted_proxies,
         edge: setup.edge,
     };
+    let kept = config.clone();
     let app = server_runtime()
         .spawn(Application::build(config))
         .await
@@ -231,6 +234,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         addr,
         client,
         app_state,
+        config: kept,
         dir,
         server,
         _postgres: postgres,
@@ -241,6 +245,23 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
 }
 
 impl TestApp {
+    /// Starts a second server on the same database and object store (another replica);
+    /// it runs until the test binary ends.
+    pub async fn replica(&self) -> SocketAddr {
+        let app = server_runtime()
+            .spawn(Application::build(self.config.clone()))
+            .await
+            .expect("the build task finishes")
+            .expect("the replica starts");
+        let addr = app.local_addr();
+        server_runtime().spawn(async move {
+            app.run_until(std::future::pending())
+                .await
+                .expect("replica runs");
+        });
+        addr
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
