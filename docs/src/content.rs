@@ -14,7 +14,7 @@ pub struct PageMeta {
 }
 
 /// Every page, in sidebar order.
-pub const PAGES: [PageMeta; 8] = [
+pub const PAGES: [PageMeta; 9] = [
     PageMeta {
         slug: "",
         title: "Introduction",
@@ -44,6 +44,11 @@ pub const PAGES: [PageMeta; 8] = [
         slug: "strategies",
         title: "Strategies and backtests",
         description: "How a backtest fills trades, the built-in strategies and their parameters, and what each metric means.",
+    },
+    PageMeta {
+        slug: "edge-agents",
+        title: "Edge agents",
+        description: "Install, onboard and run the edge agent, as a systemd service too; credentials, stopping, and why an agent is offline.",
     },
     PageMeta {
         slug: "edge-api",
@@ -89,6 +94,7 @@ mod source {
             "accounts" => include_str!("../content/accounts.md"),
             "administration" => include_str!("../content/administration.md"),
             "strategies" => include_str!("../content/strategies.md"),
+            "edge-agents" => include_str!("../content/edge-agents.md"),
             "edge-api" => include_str!("../content/edge-api.md"),
             "operations" => include_str!("../content/operations.md"),
             _ => return None,
