@@ -15,6 +15,24 @@ use futures::StreamExt;
 use super::extract::{Body, EdgeResult, TaskId, Worker};
 use crate::state::AppState;
 
+/// What any call about a leased task may be refused with.
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "describes responses for the OpenAPI document; never built")]
+enum TaskRefusals {
+    /// `unauthorized`, `credential_invalid`, `credential_revoked` or `credential_expired`
+    #[response(status = 401)]
+    Unauthorized(ApiError),
+    /// `forbidden`: the task is not leased to this worker; `worker_disabled`
+    #[response(status = 403)]
+    Forbidden(ApiError),
+    /// `not_found`: no such task among the worker owner's
+    #[response(status = 404)]
+    NotFound(ApiError),
+    /// `conflict`: the task has ended (or, for `complete`, configs have no result yet)
+    #[response(status = 409)]
+    Conflict(ApiError),
+}
+
 /// Leases the oldest queued task this worker may run, or answers `{"task": null}`.
 #[utoipa::path(
     post,
@@ -43,10 +61,7 @@ pub async fn next(
     security(("worker_credential" = [])),
     responses(
         (status = 200, description = "The CSV file", content_type = "text/csv", body = String),
-        (status = 401, description = "The credential was refused", body = ApiError),
-        (status = 403, description = "`forbidden`: the task is not leased to this worker", body = ApiError),
-        (status = 404, description = "`not_found`", body = ApiError),
-        (status = 409, description = "`conflict`: the task has ended", body = ApiError),
+        TaskRefusals,
     )
 )]
 pub async fn dataset(
@@ -86,10 +101,7 @@ pub async fn dataset(
     security(("worker_credential" = [])),
     responses(
         (status = 200, description = "Lease extended", body = TaskHeartbeatResponse),
-        (status = 401, description = "The credential was refused", body = ApiError),
-        (status = 403, description = "`forbidden`: the task is not leased to this worker", body = ApiError),
-        (status = 404, description = "`not_found`", body = ApiError),
-        (status = 409, description = "`conflict`: the task has ended", body = ApiError),
+        TaskRefusals,
         (status = 422, description = "`validation`", body = ApiError),
     )
 )]
@@ -113,10 +125,7 @@ pub async fn heartbeat(
     security(("worker_credential" = [])),
     responses(
         (status = 200, description = "Stored", body = ResultsAccepted),
-        (status = 401, description = "The credential was refused", body = ApiError),
-        (status = 403, description = "`forbidden`: the task is not leased to this worker", body = ApiError),
-        (status = 404, description = "`not_found`", body = ApiError),
-        (status = 409, description = "`conflict`: the task has ended", body = ApiError),
+        TaskRefusals,
         (status = 413, description = "`payload_too_large`: more than 500 results", body = ApiError),
         (status = 422, description = "`validation`: an unknown config or a non-finite metric", body = ApiError),
     )
@@ -140,10 +149,7 @@ pub async fn results(
     security(("worker_credential" = [])),
     responses(
         (status = 200, description = "Ended", body = TaskOutcome),
-        (status = 401, description = "The credential was refused", body = ApiError),
-        (status = 403, description = "`forbidden`: the task is not leased to this worker", body = ApiError),
-        (status = 404, description = "`not_found`", body = ApiError),
-        (status = 409, description = "`conflict`: configs without results, or the task has ended", body = ApiError),
+        TaskRefusals,
     )
 )]
 pub async fn complete(
@@ -164,10 +170,7 @@ pub async fn complete(
     security(("worker_credential" = [])),
     responses(
         (status = 200, description = "Ended", body = TaskOutcome),
-        (status = 401, description = "The credential was refused", body = ApiError),
-        (status = 403, description = "`forbidden`: the task is not leased to this worker", body = ApiError),
-        (status = 404, description = "`not_found`", body = ApiError),
-        (status = 409, description = "`conflict`: the task has ended", body = ApiError),
+        TaskRefusals,
         (status = 422, description = "`validation`: an empty error", body = ApiError),
     )
 )]
@@ -191,10 +194,7 @@ pub async fn fail(
     security(("worker_credential" = [])),
     responses(
         (status = 200, description = "Back in the queue (or cancelled, if cancel was requested)", body = TaskOutcome),
-        (status = 401, description = "The credential was refused", body = ApiError),
-        (status = 403, description = "`forbidden`: the task is not leased to this worker", body = ApiError),
-        (status = 404, description = "`not_found`", body = ApiError),
-        (status = 409, description = "`conflict`: the task has ended", body = ApiError),
+        TaskRefusals,
     )
 )]
 pub async fn release(

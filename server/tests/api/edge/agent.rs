@@ -6,10 +6,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use app::fleet::model::NewTask;
-use app::fleet::ssr::{Owner, tasks};
+use app::fleet::ssr::tasks;
 
-use super::support::{dataset, edge, owner, task_state, token};
+use super::support::{dataset, edge, owner, sma_task, task_over, task_state, token};
 use crate::helpers::{Setup, TestApp, count, spawn_app_with};
 
 /// The agent binary, built once per test run (a no-op when the suite built it already).
@@ -94,21 +93,6 @@ fn server_url(app: &TestApp) -> String {
     format!("http://127.0.0.1:{}", app.addr.port())
 }
 
-async fn grid_task(app: &TestApp, owner: &Owner, rows: usize, grid: &str) -> String {
-    let request = NewTask {
-        dataset_id: dataset(app, owner, rows).await,
-        strategy: "sma_crossover".to_owned(),
-        grid: grid.to_owned(),
-        fee: 0.001,
-        slippage: 0.0005,
-        worker_id: None,
-    };
-    tasks::create(edge(app), owner, &request)
-        .await
-        .expect("task")
-        .id
-}
-
 async fn results(app: &TestApp, task_id: &str) -> i64 {
     count(
         app,
@@ -156,7 +140,7 @@ async fn an_unattended_agent_runs_a_grid_of_fifty_configs_with_one_result_each()
     let (owner, _) = owner(&app, "ada@example.com").await;
     let token = token(&app, &owner, 1).await;
     let config = onboard(&server_url(&app), &token, "box-1", dir.path());
-    let task_id = grid_task(&app, &owner, 200, "fast=2..11:1,slow=20..60:10").await;
+    let task_id = task_over(&app, &owner, 200, "fast=2..11:1,slow=20..60:10").await;
 
     let mut child = agent(&config)
         .args(["run", "--once", "--max-cpus", "2", "--config"])
@@ -201,7 +185,7 @@ async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_w
     let token = token(&app, &owner, 2).await;
     let first = onboard(&server_url(&app), &token, "box-1", dir.path());
     let second = onboard(&server_url(&app), &token, "box-2", dir.path());
-    let task_id = grid_task(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
+    let task_id = task_over(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
     let total = tasks::find(edge(&app), &task_id)
         .await
         .expect("lookup")
@@ -267,7 +251,7 @@ async fn sigterm_mid_task_posts_what_is_done_hands_the_task_back_and_exits_0() {
     let (owner, _) = owner(&app, "ada@example.com").await;
     let token = token(&app, &owner, 1).await;
     let config = onboard(&server_url(&app), &token, "box-1", dir.path());
-    let task_id = grid_task(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
+    let task_id = task_over(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
 
     let mut child = agent(&config)
         .args(["run", "--max-cpus", "1", "--config"])
@@ -319,15 +303,8 @@ async fn two_replicas_and_four_agents_do_two_hundred_tasks_each_exactly_once() {
 
     let dataset_id = dataset(&app, &owner, 80).await;
     for index in 0..200 {
-        let request = NewTask {
-            dataset_id: dataset_id.clone(),
-            strategy: "sma_crossover".to_owned(),
-            grid: format!("fast={},slow=20..30:10", 2 + index % 5),
-            fee: 0.0,
-            slippage: 0.0,
-            worker_id: None,
-        };
-        tasks::create(edge(&app), &owner, &request)
+        let grid = format!("fast={},slow=20..30:10", 2 + index % 5);
+        tasks::create(edge(&app), &owner, &sma_task(&dataset_id, &grid))
             .await
             .expect("task");
     }

@@ -132,21 +132,30 @@ pub async fn dataset(app: &TestApp, owner: &Owner, rows: usize) -> String {
     .id
 }
 
-/// A task over a fresh dataset; `grid` for the SMA crossover.
-pub async fn task(app: &TestApp, owner: &Owner, grid: &str) -> String {
-    let dataset_id = dataset(app, owner, 60).await;
-    let request = NewTask {
-        dataset_id,
+/// An SMA crossover task over a dataset, with the usual costs.
+pub fn sma_task(dataset_id: &str, grid: &str) -> NewTask {
+    NewTask {
+        dataset_id: dataset_id.to_owned(),
         strategy: "sma_crossover".to_owned(),
         grid: grid.to_owned(),
         fee: 0.001,
         slippage: 0.0005,
         worker_id: None,
-    };
-    tasks::create(edge(app), owner, &request)
+    }
+}
+
+/// An SMA crossover task over a fresh dataset of `rows` candles.
+pub async fn task_over(app: &TestApp, owner: &Owner, rows: usize, grid: &str) -> String {
+    let dataset_id = dataset(app, owner, rows).await;
+    tasks::create(edge(app), owner, &sma_task(&dataset_id, grid))
         .await
         .expect("task")
         .id
+}
+
+/// An SMA crossover task over a fresh 60-candle dataset.
+pub async fn task(app: &TestApp, owner: &Owner, grid: &str) -> String {
+    task_over(app, owner, 60, grid).await
 }
 
 pub async fn task_state(app: &TestApp, task_id: &str) -> String {

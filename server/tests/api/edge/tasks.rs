@@ -381,14 +381,7 @@ async fn concurrent_workers_lease_every_task_exactly_once() {
     let dataset = super::support::dataset(&app, &owner, 40).await;
     let mut created = Vec::new();
     for _ in 0..30 {
-        let request = app::fleet::model::NewTask {
-            dataset_id: dataset.clone(),
-            strategy: "sma_crossover".to_owned(),
-            grid: "fast=5,slow=20".to_owned(),
-            fee: 0.0,
-            slippage: 0.0,
-            worker_id: None,
-        };
+        let request = super::support::sma_task(&dataset, "fast=5,slow=20");
         created.push(
             tasks::create(edge(&app), &owner, &request)
                 .await
