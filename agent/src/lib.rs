@@ -1,6 +1,15 @@
-//! The LuckyPlans edge agent.
+//! The LuckyPlans edge agent: enrols a machine as a worker, then runs the strategy
+//! backtests the server hands it.
 //!
+//! - [`client`]: the typed HTTP client for `/edge/v1`, with one error type.
+//! - [`config`]: the config file (server, worker id, credential), written privately.
+//! - [`backoff`]: exponential backoff with full jitter, for every retry.
+//! - [`failure`]: one-line failures and the exit codes.
 //! - [`engine`]: the backtest engine — strategies over OHLCV candles, costs, metrics and a
 //!   downsampled equity curve; deterministic, and parallel across parameter configs.
 
+pub mod backoff;
+pub mod client;
+pub mod config;
 pub mod engine;
+pub mod failure;
