@@ -1,6 +1,8 @@
 //! The LuckyPlans edge agent: enrols a machine as a worker, then runs the strategy
 //! backtests the server hands it.
 //!
+//! - [`cli`]: the command line (`onboard`, `run`, `status`).
+//! - [`runner`]: `run` — the heartbeat, the poll loop, and running one task.
 //! - [`client`]: the typed HTTP client for `/edge/v1`, with one error type.
 //! - [`config`]: the config file (server, worker id, credential), written privately.
 //! - [`backoff`]: exponential backoff with full jitter, for every retry.
@@ -9,7 +11,9 @@
 //!   downsampled equity curve; deterministic, and parallel across parameter configs.
 
 pub mod backoff;
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod engine;
 pub mod failure;
+pub mod runner;
