@@ -41,6 +41,13 @@ fn agent_binary() -> &'static Path {
     })
 }
 
+/// Builds the agent (once) before a test starts its servers, off the async runtime.
+async fn build_agent() {
+    tokio::task::spawn_blocking(agent_binary)
+        .await
+        .expect("the build thread");
+}
+
 fn agent(config: &Path) -> Command {
     let mut command = Command::new(agent_binary());
     command
@@ -61,16 +68,25 @@ fn fast_setup() -> Setup {
     setup
 }
 
+/// Runs a command to its end off the async runtime: the test's database proxy runs on
+/// this runtime, and a blocked runtime would stall the server's queries.
+async fn output(mut command: Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the command's thread")
+        .expect("the command runs")
+}
+
 /// Onboards an agent without a terminal, as an unattended install does.
-fn onboard(server: &str, token: &str, name: &str, dir: &Path) -> PathBuf {
+async fn onboard(server: &str, token: &str, name: &str, dir: &Path) -> PathBuf {
     let config = dir.join(format!("{name}.toml"));
-    let output = agent(&config)
+    let mut command = agent(&config);
+    command
         .args([
             "onboard", "--server", server, "--token", token, "--name", name, "--config",
         ])
-        .arg(&config)
-        .output()
-        .expect("onboard runs");
+        .arg(&config);
+    let output = output(command).await;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "onboard failed: {stdout}{stderr}");
@@ -135,11 +151,12 @@ fn signal(child: &Child, name: &str) {
 
 #[tokio::test]
 async fn an_unattended_agent_runs_a_grid_of_fifty_configs_with_one_result_each() {
+    build_agent().await;
     let app = spawn_app_with(fast_setup()).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let (owner, _) = owner(&app, "ada@example.com").await;
     let token = token(&app, &owner, 1).await;
-    let config = onboard(&server_url(&app), &token, "box-1", dir.path());
+    let config = onboard(&server_url(&app), &token, "box-1", dir.path()).await;
     let task_id = task_over(&app, &owner, 200, "fast=2..11:1,slow=20..60:10").await;
 
     let mut child = agent(&config)
@@ -162,11 +179,9 @@ async fn an_unattended_agent_runs_a_grid_of_fifty_configs_with_one_result_each()
     assert_eq!(results(&app, &task_id).await, 50);
     assert_eq!(task.attempts, 1);
 
-    let status = agent(&config)
-        .args(["status", "--json", "--config"])
-        .arg(&config)
-        .output()
-        .expect("status");
+    let mut command = agent(&config);
+    command.args(["status", "--json", "--config"]).arg(&config);
+    let status = output(command).await;
     assert!(
         status.status.success(),
         "{}",
@@ -179,12 +194,13 @@ async fn an_unattended_agent_runs_a_grid_of_fifty_configs_with_one_result_each()
 
 #[tokio::test]
 async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_work() {
+    build_agent().await;
     let app = spawn_app_with(fast_setup()).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let (owner, _) = owner(&app, "ada@example.com").await;
     let token = token(&app, &owner, 2).await;
-    let first = onboard(&server_url(&app), &token, "box-1", dir.path());
-    let second = onboard(&server_url(&app), &token, "box-2", dir.path());
+    let first = onboard(&server_url(&app), &token, "box-1", dir.path()).await;
+    let second = onboard(&server_url(&app), &token, "box-2", dir.path()).await;
     let task_id = task_over(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
     let total = tasks::find(edge(&app), &task_id)
         .await
@@ -246,11 +262,12 @@ async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_w
 
 #[tokio::test]
 async fn sigterm_mid_task_posts_what_is_done_hands_the_task_back_and_exits_0() {
+    build_agent().await;
     let app = spawn_app_with(fast_setup()).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let (owner, _) = owner(&app, "ada@example.com").await;
     let token = token(&app, &owner, 1).await;
-    let config = onboard(&server_url(&app), &token, "box-1", dir.path());
+    let config = onboard(&server_url(&app), &token, "box-1", dir.path()).await;
     let task_id = task_over(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
 
     let mut child = agent(&config)
@@ -281,6 +298,7 @@ async fn sigterm_mid_task_posts_what_is_done_hands_the_task_back_and_exits_0() {
 
 #[tokio::test]
 async fn two_replicas_and_four_agents_do_two_hundred_tasks_each_exactly_once() {
+    build_agent().await;
     let app = spawn_app_with(fast_setup()).await;
     let replica = app.replica().await;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -290,16 +308,11 @@ async fn two_replicas_and_four_agents_do_two_hundred_tasks_each_exactly_once() {
         server_url(&app),
         format!("http://127.0.0.1:{}", replica.port()),
     ];
-    let configs: Vec<PathBuf> = (0..4)
-        .map(|index| {
-            onboard(
-                &servers[index % 2],
-                &token,
-                &format!("box-{index}"),
-                dir.path(),
-            )
-        })
-        .collect();
+    let mut configs: Vec<PathBuf> = Vec::new();
+    for index in 0..4 {
+        let name = format!("box-{index}");
+        configs.push(onboard(&servers[index % 2], &token, &name, dir.path()).await);
+    }
 
     let dataset_id = dataset(&app, &owner, 80).await;
     for index in 0..200 {
