@@ -107,11 +107,7 @@ pub async fn run(config: &Config, command: FleetCommand) -> Result<String, Strin
     let settings = edge_settings(config, &database)
         .await
         .map_err(|err| err.to_string())?;
-    let context = EdgeContext {
-        database: database.clone(),
-        objects,
-        settings: std::sync::Arc::new(settings),
-    };
+    let context = EdgeContext::new(database.clone(), objects, settings);
     let result = execute(&context, command).await;
     database.close().await;
     result

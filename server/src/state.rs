@@ -60,11 +60,7 @@ impl AppState {
             lockout: config.lockout,
             oidc,
         };
-        let edge = EdgeContext {
-            database: database.clone(),
-            objects: objects.clone(),
-            settings: Arc::new(edge),
-        };
+        let edge = EdgeContext::new(database.clone(), objects.clone(), edge);
         Self {
             inner: Arc::new(Inner {
                 auth,
@@ -120,6 +116,7 @@ impl AppState {
 
     /// Closes connection pools at shutdown.
     pub async fn close(&self) {
+        self.inner.edge.heartbeats.flush().await;
         self.inner.sessions.close().await;
         self.inner.database.close().await;
     }

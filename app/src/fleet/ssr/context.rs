@@ -5,6 +5,7 @@ use std::sync::Arc;
 use edge_protocol::api::Intervals;
 use edge_protocol::dataset::DatasetLimits;
 
+use super::heartbeats::HeartbeatWriter;
 use super::secrets::Pepper;
 use crate::storage::{Database, ObjectStorage};
 
@@ -59,6 +60,20 @@ pub struct EdgeContext {
     pub database: Database,
     pub objects: ObjectStorage,
     pub settings: Arc<EdgeSettings>,
+    /// Where heartbeats go to be written in batches.
+    pub heartbeats: HeartbeatWriter,
+}
+
+impl EdgeContext {
+    /// The fleet over these backends; starts the heartbeat writer on the current runtime.
+    pub fn new(database: Database, objects: ObjectStorage, settings: EdgeSettings) -> Self {
+        Self {
+            heartbeats: HeartbeatWriter::spawn(database.clone()),
+            database,
+            objects,
+            settings: Arc::new(settings),
+        }
+    }
 }
 
 /// Whose fleet an operation acts on. Administrators see and control every user's.

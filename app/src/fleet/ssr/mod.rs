@@ -5,6 +5,7 @@ mod context;
 pub mod datasets;
 mod error;
 pub mod events;
+pub mod heartbeats;
 pub mod liveness;
 pub mod queue;
 mod rows;

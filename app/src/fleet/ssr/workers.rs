@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::error::StorageContext;
 use super::events::{self, EventKind};
+use super::heartbeats::HeartbeatRecord;
 use super::rows::{WORKER_COLUMNS, WorkerRow};
 use super::secrets::mint;
 use super::{EdgeContext, FleetError, Owner, now, tokens};
@@ -241,37 +242,38 @@ pub async fn heartbeat(
     let error_at = error.map(|error| error.at.timestamp());
     let uptime = i64::try_from(request.uptime_seconds).unwrap_or(i64::MAX);
     let worker = &caller.worker;
-    let sql = "UPDATE workers SET version = $1, platform = $2, arch = $3, runtime_state = $4, \
-               active_task_id = $5, uptime_seconds = $6, last_seen_at = $7, clock_skew_ms = $8, \
-               last_ip = $9, last_error = COALESCE($10, last_error), \
-               last_error_class = COALESCE($11, last_error_class), \
-               last_error_at = COALESCE($12, last_error_at), derived_status = 'online' \
-               WHERE id = $13";
-    on_pool!(&context.database, |pool| sqlx::query(sql)
-        .bind(&version)
-        .bind(&platform)
-        .bind(&arch)
-        .bind(request.state.as_str())
-        .bind(request.active_task.map(|id| id.to_string()))
-        .bind(uptime)
-        .bind(now)
-        .bind(skew_ms)
-        .bind(client_ip)
-        .bind(error_message.as_deref())
-        .bind(error.map(|error| error.class.as_str()))
-        .bind(error_at)
-        .bind(&worker.id)
-        .execute(pool)
-        .await
-        .map(drop))
-    .during("recording a heartbeat")?;
+    let record = HeartbeatRecord {
+        worker_id: worker.id.clone(),
+        version,
+        platform,
+        arch,
+        runtime_state: request.state.as_str(),
+        active_task_id: request.active_task.map(|id| id.to_string()),
+        uptime_seconds: uptime,
+        last_seen_at: now,
+        clock_skew_ms: skew_ms,
+        last_ip: client_ip.map(str::to_owned),
+        last_error: error_message.clone(),
+        last_error_class: error.map(|error| error.class.as_str()),
+        last_error_at: error_at,
+    };
+    let back_online = worker.derived_status != WorkerStatus::Online.as_str();
+    let new_error = error_message.as_deref().is_some_and(|message| {
+        error_at != worker.last_error_at || worker.last_error.as_deref() != Some(message)
+    });
+    if back_online || new_error {
+        context
+            .heartbeats
+            .write_now(&context.database, record)
+            .await?;
+    } else {
+        context.heartbeats.record(record).await?;
+    }
 
-    if worker.derived_status != WorkerStatus::Online.as_str() {
+    if back_online {
         events::record(&context.database, &worker.id, EventKind::Online, None).await?;
     }
-    if let (Some(error), Some(message)) = (error, error_message.as_deref())
-        && (error_at != worker.last_error_at || worker.last_error.as_deref() != Some(message))
-    {
+    if let (true, Some(error), Some(message)) = (new_error, error, error_message.as_deref()) {
         let detail = format!("{}: {message}", error.class.as_str());
         events::record(
             &context.database,

@@ -17,7 +17,10 @@ use crate::state::AppState;
 
 /// What any call about a leased task may be refused with.
 #[derive(utoipa::IntoResponses)]
-#[expect(dead_code, reason = "describes responses for the OpenAPI document; never built")]
+#[expect(
+    dead_code,
+    reason = "describes responses for the OpenAPI document; never built"
+)]
 enum TaskRefusals {
     /// `unauthorized`, `credential_invalid`, `credential_revoked` or `credential_expired`
     #[response(status = 401)]

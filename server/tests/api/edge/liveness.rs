@@ -100,3 +100,45 @@ async fn a_silent_worker_goes_stale_then_offline_and_the_timeline_says_when() {
     call_json(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
     assert_eq!(events(&app, &worker.id, "online").await, 2);
 }
+
+#[tokio::test]
+async fn steady_heartbeats_from_many_workers_are_all_written_with_their_latest_values() {
+    let app = spawn_app().await;
+    let (owner, _) = super::support::owner(&app, "ada@example.com").await;
+    let token = super::support::token(&app, &owner, 40).await;
+    let mut workers = Vec::new();
+    for index in 0..40 {
+        workers.push(super::support::enrol(&app, &token, &format!("box-{index}")).await);
+    }
+    // Coming online is written at once; the steady heartbeats after it go through the batches.
+    for round in 0..3_u64 {
+        let beats = workers.iter().map(|worker| {
+            let mut body = heartbeat_body();
+            body["uptime_seconds"] = json!(100 * round + 7);
+            let app = &app;
+            async move { call_json(app, "/heartbeat", &worker.credential, &body).await }
+        });
+        for (status, body) in futures::future::join_all(beats).await {
+            assert_eq!(status, 200, "{body}");
+        }
+    }
+    edge(&app).heartbeats.flush().await;
+    let written = crate::helpers::count(
+        &app,
+        "SELECT COUNT(*) FROM workers WHERE owner_id = $1 AND uptime_seconds = 207",
+        &owner.user_id,
+    )
+    .await;
+    assert_eq!(written, 40);
+    let online_events = crate::helpers::count(
+        &app,
+        "SELECT COUNT(*) FROM worker_events e JOIN workers w ON w.id = e.worker_id \
+         WHERE w.owner_id = $1 AND e.kind = 'online'",
+        &owner.user_id,
+    )
+    .await;
+    assert_eq!(
+        online_events, 40,
+        "one online event each, however many heartbeats"
+    );
+}
