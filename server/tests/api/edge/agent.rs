@@ -59,6 +59,19 @@ fn agent(config: &Path) -> Command {
     command
 }
 
+/// `edge-agent run … --config <config>`, quietly, in the background.
+fn start_run(config: &Path, args: &[&str]) -> Child {
+    agent(config)
+        .arg("run")
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run starts")
+}
+
 fn fast_setup() -> Setup {
     let mut setup = Setup::default();
     setup.edge.poll_secs = 1;
@@ -159,13 +172,7 @@ async fn an_unattended_agent_runs_a_grid_of_fifty_configs_with_one_result_each()
     let config = onboard(&server_url(&app), &token, "box-1", dir.path()).await;
     let task_id = task_over(&app, &owner, 200, "fast=2..11:1,slow=20..60:10").await;
 
-    let mut child = agent(&config)
-        .args(["run", "--once", "--max-cpus", "2", "--config"])
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run starts");
+    let mut child = start_run(&config, &["--once", "--max-cpus", "2"]);
     let status = wait_exit(&mut child, Duration::from_secs(90)).await;
     assert!(status.success(), "{status}");
 
@@ -208,13 +215,7 @@ async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_w
         .expect("task")
         .configs_total;
 
-    let mut child = agent(&first)
-        .args(["run", "--max-cpus", "1", "--config"])
-        .arg(&first)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run starts");
+    let mut child = start_run(&first, &["--max-cpus", "1"]);
     wait_for(Duration::from_secs(60), "the first results", async || {
         results(&app, &task_id).await > 0
     })
@@ -233,13 +234,7 @@ async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_w
     })
     .await;
 
-    let mut child = agent(&second)
-        .args(["run", "--once", "--config"])
-        .arg(&second)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run starts");
+    let mut child = start_run(&second, &["--once"]);
     let status = wait_exit(&mut child, Duration::from_secs(180)).await;
     assert!(status.success(), "{status}");
     assert_eq!(task_state(&app, &task_id).await, "done");
@@ -270,13 +265,7 @@ async fn sigterm_mid_task_posts_what_is_done_hands_the_task_back_and_exits_0() {
     let config = onboard(&server_url(&app), &token, "box-1", dir.path()).await;
     let task_id = task_over(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
 
-    let mut child = agent(&config)
-        .args(["run", "--max-cpus", "1", "--config"])
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run starts");
+    let mut child = start_run(&config, &["--max-cpus", "1"]);
     wait_for(Duration::from_secs(60), "the first results", async || {
         results(&app, &task_id).await > 0
     })
@@ -323,15 +312,7 @@ async fn two_replicas_and_four_agents_do_two_hundred_tasks_each_exactly_once() {
     }
     let mut children: Vec<Child> = configs
         .iter()
-        .map(|config| {
-            agent(config)
-                .args(["run", "--max-cpus", "1", "--config"])
-                .arg(config)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("run starts")
-        })
+        .map(|config| start_run(config, &["--max-cpus", "1"]))
         .collect();
     let done = "SELECT COUNT(*) FROM tasks WHERE owner_id = $1 AND state = 'done'";
     wait_for(
