@@ -107,7 +107,8 @@ CREATE TABLE tasks (
     started_at        BIGINT,
     finished_at       BIGINT
 );
-CREATE INDEX tasks_queue ON tasks (state, created_at);
+-- The queue: exactly the order `tasks/next` leases in, over queued rows only.
+CREATE INDEX tasks_queue ON tasks (owner_id, created_at, id) WHERE state = 'queued';
 CREATE INDEX tasks_owner ON tasks (owner_id, created_at);
 CREATE INDEX tasks_lease ON tasks (lease_expires_at) WHERE state IN ('leased', 'running');
 

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
 use super::FleetError;
-use crate::storage::{Database, on_pool};
+use crate::storage::Database;
 
 /// The longest a record waits for others to share its transaction.
 pub const GATHER: Duration = Duration::from_millis(20);
@@ -146,36 +146,89 @@ async fn write(
     database: &Database,
     records: impl Iterator<Item = HeartbeatRecord>,
 ) -> Result<(), sqlx::Error> {
+    let records: Vec<HeartbeatRecord> = records.collect();
+    match database {
+        Database::Postgres(pool) => write_postgres(pool, &records).await,
+        Database::Sqlite(pool) => write_sqlite(pool, &records).await,
+    }
+}
+
+/// One statement for the whole batch: the records travel as arrays, one per column.
+async fn write_postgres(
+    pool: &sqlx::PgPool,
+    records: &[HeartbeatRecord],
+) -> Result<(), sqlx::Error> {
     // Errors are kept once reported: a healthy heartbeat does not erase why the agent last
     // failed.
+    let sql = "UPDATE workers AS w SET version = v.version, platform = v.platform, \
+               arch = v.arch, runtime_state = v.runtime_state, active_task_id = v.active_task_id, \
+               uptime_seconds = v.uptime_seconds, last_seen_at = v.last_seen_at, \
+               clock_skew_ms = v.clock_skew_ms, last_ip = v.last_ip, \
+               last_error = COALESCE(v.last_error, w.last_error), \
+               last_error_class = COALESCE(v.last_error_class, w.last_error_class), \
+               last_error_at = COALESCE(v.last_error_at, w.last_error_at), \
+               derived_status = 'online' \
+               FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                           $7::int8[], $8::int8[], $9::int8[], $10::text[], $11::text[], \
+                           $12::text[], $13::int8[]) \
+                 AS v(id, version, platform, arch, runtime_state, active_task_id, \
+                      uptime_seconds, last_seen_at, clock_skew_ms, last_ip, last_error, \
+                      last_error_class, last_error_at) \
+               WHERE w.id = v.id";
+    let column = |get: fn(&HeartbeatRecord) -> Option<String>| -> Vec<Option<String>> {
+        records.iter().map(get).collect()
+    };
+    let number = |get: fn(&HeartbeatRecord) -> Option<i64>| -> Vec<Option<i64>> {
+        records.iter().map(get).collect()
+    };
+    sqlx::query(sql)
+        .bind(column(|r| Some(r.worker_id.clone())))
+        .bind(column(|r| Some(r.version.clone())))
+        .bind(column(|r| Some(r.platform.clone())))
+        .bind(column(|r| Some(r.arch.clone())))
+        .bind(column(|r| Some(r.runtime_state.to_owned())))
+        .bind(column(|r| r.active_task_id.clone()))
+        .bind(number(|r| Some(r.uptime_seconds)))
+        .bind(number(|r| Some(r.last_seen_at)))
+        .bind(number(|r| Some(r.clock_skew_ms)))
+        .bind(column(|r| r.last_ip.clone()))
+        .bind(column(|r| r.last_error.clone()))
+        .bind(column(|r| r.last_error_class.map(str::to_owned)))
+        .bind(number(|r| r.last_error_at))
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// SQLite runs in the process: one transaction, one statement per record.
+async fn write_sqlite(
+    pool: &sqlx::SqlitePool,
+    records: &[HeartbeatRecord],
+) -> Result<(), sqlx::Error> {
     let sql = "UPDATE workers SET version = $1, platform = $2, arch = $3, runtime_state = $4, \
                active_task_id = $5, uptime_seconds = $6, last_seen_at = $7, clock_skew_ms = $8, \
                last_ip = $9, last_error = COALESCE($10, last_error), \
                last_error_class = COALESCE($11, last_error_class), \
                last_error_at = COALESCE($12, last_error_at), derived_status = 'online' \
                WHERE id = $13";
-    let records: Vec<HeartbeatRecord> = records.collect();
-    on_pool!(database, |pool| async {
-        let mut tx = pool.begin().await?;
-        for record in &records {
-            sqlx::query(sql)
-                .bind(&record.version)
-                .bind(&record.platform)
-                .bind(&record.arch)
-                .bind(record.runtime_state)
-                .bind(record.active_task_id.as_deref())
-                .bind(record.uptime_seconds)
-                .bind(record.last_seen_at)
-                .bind(record.clock_skew_ms)
-                .bind(record.last_ip.as_deref())
-                .bind(record.last_error.as_deref())
-                .bind(record.last_error_class)
-                .bind(record.last_error_at)
-                .bind(&record.worker_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await
+    let mut tx = pool.begin().await?;
+    for record in records {
+        sqlx::query(sql)
+            .bind(&record.version)
+            .bind(&record.platform)
+            .bind(&record.arch)
+            .bind(record.runtime_state)
+            .bind(record.active_task_id.as_deref())
+            .bind(record.uptime_seconds)
+            .bind(record.last_seen_at)
+            .bind(record.clock_skew_ms)
+            .bind(record.last_ip.as_deref())
+            .bind(record.last_error.as_deref())
+            .bind(record.last_error_class)
+            .bind(record.last_error_at)
+            .bind(&record.worker_id)
+            .execute(&mut *tx)
+            .await?;
     }
-    .await)
+    tx.commit().await
 }

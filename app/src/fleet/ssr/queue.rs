@@ -19,7 +19,7 @@ use super::error::StorageContext;
 use super::events::{self, EventKind};
 use super::rows::TaskRow;
 use super::workers::AuthenticatedWorker;
-use super::{EdgeContext, FleetError, datasets, now, tasks};
+use super::{EdgeContext, FleetError, now, tasks};
 use crate::storage::{Database, on_pool};
 
 /// The longest equity curve a result may carry.
@@ -79,12 +79,18 @@ pub async fn lease_next(
              AND (worker_id IS NULL OR worker_id = $1) ORDER BY created_at, id LIMIT 1"
         }
     };
+    // The lease hands back everything the agent needs in the same statement, the dataset's
+    // facts included: one round trip for the claim, one more only for a resumed task.
     let sql = format!(
         "UPDATE tasks SET state = 'leased', leased_by = $1, lease_expires_at = $2, \
          attempts = attempts + 1, started_at = COALESCE(started_at, $3) \
-         WHERE id = ({pick}) AND state = 'queued' RETURNING id"
+         WHERE id = ({pick}) AND state = 'queued' \
+         RETURNING id, strategy, configs, fee, slippage, attempts, dataset_id, \
+         (SELECT d.rows FROM datasets d WHERE d.id = tasks.dataset_id) AS dataset_rows, \
+         (SELECT d.size_bytes FROM datasets d WHERE d.id = tasks.dataset_id) AS dataset_size, \
+         (SELECT d.sha256 FROM datasets d WHERE d.id = tasks.dataset_id) AS dataset_sha256"
     );
-    let leased: Option<String> = on_pool!(&context.database, |pool| sqlx::query_scalar(&sql)
+    let leased: Option<Lease> = on_pool!(&context.database, |pool| sqlx::query_as(&sql)
         .bind(&caller.worker.id)
         .bind(expires)
         .bind(now)
@@ -92,41 +98,44 @@ pub async fn lease_next(
         .fetch_optional(pool)
         .await)
     .during("leasing a task")?;
-    let Some(task_id) = leased else {
+    let Some(lease) = leased else {
         return Ok(LeaseResponse { task: None });
     };
-    let task = leased_task(context, &task_id, expires).await?;
+    let task = leased_task(context, lease, expires).await?;
     Ok(LeaseResponse { task: Some(task) })
+}
+
+/// A task row as the lease returns it.
+#[derive(sqlx::FromRow)]
+struct Lease {
+    id: String,
+    strategy: String,
+    configs: String,
+    fee: f64,
+    slippage: f64,
+    attempts: i64,
+    dataset_id: String,
+    dataset_rows: i64,
+    dataset_size: i64,
+    dataset_sha256: String,
 }
 
 async fn leased_task(
     context: &EdgeContext,
-    task_id: &str,
+    lease: Lease,
     expires: i64,
 ) -> Result<LeasedTask, FleetError> {
-    #[derive(sqlx::FromRow)]
-    struct Lease {
-        strategy: String,
-        configs: String,
-        fee: f64,
-        slippage: f64,
-        dataset_id: String,
-    }
-    let sql = "SELECT strategy, configs, fee, slippage, dataset_id FROM tasks WHERE id = $1";
-    let lease = on_pool!(&context.database, |pool| sqlx::query_as::<_, Lease>(sql)
-        .bind(task_id)
-        .fetch_one(pool)
-        .await)
-    .during("loading a leased task")?;
-    let done_sql = "SELECT config_id FROM task_results WHERE task_id = $1 ORDER BY config_id";
-    let done: Vec<i64> = on_pool!(&context.database, |pool| sqlx::query_scalar(done_sql)
-        .bind(task_id)
-        .fetch_all(pool)
-        .await)
-    .during("loading a task's results")?;
-    let dataset = datasets::find(context, &lease.dataset_id)
-        .await?
-        .ok_or_else(|| FleetError::not_found("dataset"))?;
+    // A first lease has no results yet; a resumed one skips the configs already done.
+    let done: Vec<i64> = if lease.attempts > 1 {
+        let sql = "SELECT config_id FROM task_results WHERE task_id = $1 ORDER BY config_id";
+        on_pool!(&context.database, |pool| sqlx::query_scalar(sql)
+            .bind(&lease.id)
+            .fetch_all(pool)
+            .await)
+        .during("loading a task's results")?
+    } else {
+        Vec::new()
+    };
     let broken = |what: &str| FleetError::Storage {
         context: "decoding a leased task",
         source: crate::storage::StorageError::failed("database", what),
@@ -135,17 +144,17 @@ async fn leased_task(
         serde_json::from_str(&lease.configs).map_err(|_| broken("configs"))?;
     let strategy = StrategyName::parse(&lease.strategy).ok_or_else(|| broken("strategy"))?;
     Ok(LeasedTask {
-        id: Uuid::parse_str(task_id).map_err(|_| broken("id"))?,
+        id: Uuid::parse_str(&lease.id).map_err(|_| broken("id"))?,
         strategy,
         costs: Costs {
             fee: lease.fee,
             slippage: lease.slippage,
         },
         dataset: DatasetRef {
-            id: Uuid::parse_str(&dataset.id).map_err(|_| broken("dataset id"))?,
-            rows: u64::try_from(dataset.rows).unwrap_or_default(),
-            size_bytes: u64::try_from(dataset.size_bytes).unwrap_or_default(),
-            sha256: dataset.sha256,
+            id: Uuid::parse_str(&lease.dataset_id).map_err(|_| broken("dataset id"))?,
+            rows: u64::try_from(lease.dataset_rows).unwrap_or_default(),
+            size_bytes: u64::try_from(lease.dataset_size).unwrap_or_default(),
+            sha256: lease.dataset_sha256,
         },
         configs: configs
             .into_iter()
