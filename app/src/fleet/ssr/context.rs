@@ -5,6 +5,7 @@ use std::sync::Arc;
 use edge_protocol::api::Intervals;
 use edge_protocol::dataset::DatasetLimits;
 
+use super::auth_cache::{self, AuthCache};
 use super::heartbeats::HeartbeatWriter;
 use super::secrets::Pepper;
 use crate::storage::{Database, ObjectStorage};
@@ -62,12 +63,18 @@ pub struct EdgeContext {
     pub settings: Arc<EdgeSettings>,
     /// Where heartbeats go to be written in batches.
     pub heartbeats: HeartbeatWriter,
+    /// Credentials already checked (PostgreSQL only; see `auth_cache`).
+    pub auth_cache: Arc<AuthCache>,
 }
 
 impl EdgeContext {
-    /// The fleet over these backends; starts the heartbeat writer on the current runtime.
+    /// The fleet over these backends; starts the heartbeat writer (and, on PostgreSQL, the
+    /// worker change listener) on the current runtime.
     pub fn new(database: Database, objects: ObjectStorage, settings: EdgeSettings) -> Self {
+        let auth_cache = Arc::new(AuthCache::new(matches!(database, Database::Postgres(_))));
+        auth_cache::spawn_listener(&database, Arc::clone(&auth_cache));
         Self {
+            auth_cache,
             heartbeats: HeartbeatWriter::spawn(database.clone()),
             database,
             objects,

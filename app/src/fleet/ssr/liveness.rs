@@ -34,6 +34,7 @@ pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
                 .await)
             .during("sweeping worker liveness")?;
         for (worker_id, last_seen) in changed {
+            super::auth_cache::changed(context, &worker_id).await?;
             let detail = last_seen.map(|seen| format!("last heard from {} s ago", now - seen));
             events::record(&context.database, &worker_id, kind, detail.as_deref()).await?;
             recorded += 1;

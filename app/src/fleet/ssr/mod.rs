@@ -1,6 +1,7 @@
 //! The fleet's store and rules, used by the edge API (agents), the server functions
 //! (owners in the app) and the CLI (operators). The same SQL runs on SQLite and PostgreSQL.
 
+pub mod auth_cache;
 mod context;
 pub mod datasets;
 mod error;

@@ -445,6 +445,7 @@ async fn count_failure(
         .map(|done| done.rows_affected()))
     .during("quarantining a worker")?;
     if changed > 0 {
+        super::auth_cache::changed(context, &caller.worker.id).await?;
         let detail = format!("{failures} failed tasks in a row");
         events::record(
             &context.database,

@@ -8,6 +8,7 @@ use edge_protocol::api::{
 };
 use uuid::Uuid;
 
+use super::auth_cache::{self, CredentialRecord};
 use super::error::StorageContext;
 use super::events::{self, EventKind};
 use super::heartbeats::HeartbeatRecord;
@@ -25,15 +26,6 @@ const MAX_FIELD_CHARS: usize = 64;
 pub struct AuthenticatedWorker {
     pub worker: WorkerRow,
     pub credential_id: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct CredentialRow {
-    secret_hmac: String,
-    expires_at: Option<i64>,
-    revoked_at: Option<i64>,
-    #[sqlx(flatten)]
-    worker: WorkerRow,
 }
 
 fn unauthorized() -> FleetError {
@@ -59,23 +51,55 @@ pub async fn authenticate(
     context: &EdgeContext,
     bearer: Option<&str>,
 ) -> Result<AuthenticatedWorker, FleetError> {
+    check_credential(context, bearer, true).await
+}
+
+/// [`authenticate`] reading the database whatever the cache holds: for answers that must
+/// show the worker as it is now (its last contact, its status).
+pub async fn authenticate_fresh(
+    context: &EdgeContext,
+    bearer: Option<&str>,
+) -> Result<AuthenticatedWorker, FleetError> {
+    check_credential(context, bearer, false).await
+}
+
+async fn check_credential(
+    context: &EdgeContext,
+    bearer: Option<&str>,
+    cached: bool,
+) -> Result<AuthenticatedWorker, FleetError> {
     let token = bearer
         .and_then(|text| SecretToken::parse(CREDENTIAL_PREFIX, text))
         .ok_or_else(unauthorized)?;
-    let sql = format!(
-        "SELECT c.secret_hmac, c.expires_at, c.revoked_at, {WORKER_COLUMNS} \
-         FROM worker_credentials c JOIN workers w ON w.id = c.worker_id WHERE c.id = $1"
-    );
-    let row = on_pool!(&context.database, |pool| {
-        sqlx::query_as::<_, CredentialRow>(&sql)
-            .bind(token.id)
-            .fetch_optional(pool)
-            .await
-    })
-    .during("checking a worker credential")?;
     let invalid =
         || FleetError::refused(ErrorCode::CredentialInvalid, "this credential is not valid");
-    let row = row.ok_or_else(invalid)?;
+    let row = match cached.then(|| context.auth_cache.get(token.id)).flatten() {
+        Some(row) => row,
+        None => {
+            let sql = format!(
+                "SELECT c.secret_hmac, c.expires_at, c.revoked_at, {WORKER_COLUMNS} \
+                 FROM worker_credentials c JOIN workers w ON w.id = c.worker_id WHERE c.id = $1"
+            );
+            let row = on_pool!(&context.database, |pool| {
+                sqlx::query_as::<_, CredentialRecord>(&sql)
+                    .bind(token.id)
+                    .fetch_optional(pool)
+                    .await
+            })
+            .during("checking a worker credential")?
+            .ok_or_else(invalid)?;
+            // Only a credential that checks out is remembered.
+            if context
+                .settings
+                .pepper
+                .verify(token.secret, &row.secret_hmac)
+                && row.revoked_at.is_none()
+            {
+                context.auth_cache.put(token.id, row.clone());
+            }
+            std::sync::Arc::new(row)
+        }
+    };
     if !context
         .settings
         .pepper
@@ -102,7 +126,7 @@ pub async fn authenticate(
         ));
     }
     Ok(AuthenticatedWorker {
-        worker: row.worker,
+        worker: row.worker.clone(),
         credential_id: token.id.to_owned(),
     })
 }
@@ -266,6 +290,7 @@ pub async fn heartbeat(
             .heartbeats
             .write_now(&context.database, record)
             .await?;
+        auth_cache::changed(context, &worker.id).await?;
     } else {
         context.heartbeats.record(record).await?;
     }
@@ -332,6 +357,7 @@ pub async fn rotate(
     }
     .await)
     .during("rotating a credential")?;
+    auth_cache::changed(context, worker_id).await?;
     events::record(
         &context.database,
         worker_id,
@@ -459,6 +485,7 @@ pub async fn act(
         query.execute(pool).await.map(drop)
     })
     .during("changing a worker")?;
+    auth_cache::changed(context, &row.id).await?;
     if stamped {
         // Its leases go back to the queue now rather than when they expire.
         super::queue::requeue_worker_tasks(context, &row.id).await?;

@@ -7,7 +7,9 @@ use chrono::DateTime;
 use edge_protocol::api::{ApiError, HeartbeatRequest, HeartbeatResponse, WorkerInfo};
 use uuid::Uuid;
 
-use super::extract::{Body, ClientAddress, EdgeResult, Worker};
+use axum::http::request::Parts;
+
+use super::extract::{Body, ClientAddress, EdgeResult, Worker, bearer};
 use crate::state::AppState;
 
 /// Records that the agent is alive, with its state, clock and last error; answers with
@@ -47,10 +49,9 @@ pub async fn heartbeat(
         (status = 403, description = "`worker_disabled`", body = ApiError),
     )
 )]
-pub async fn worker(
-    State(state): State<AppState>,
-    Worker(worker): Worker,
-) -> EdgeResult<Json<WorkerInfo>> {
+pub async fn worker(State(state): State<AppState>, parts: Parts) -> EdgeResult<Json<WorkerInfo>> {
+    // Read now, not from the credential cache: the answer is the worker's current state.
+    let worker = workers::authenticate_fresh(state.edge(), bearer(&parts)).await?;
     let settings = &state.edge().settings;
     let row = &worker.worker;
     Ok(Json(WorkerInfo {

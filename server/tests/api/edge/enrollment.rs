@@ -257,3 +257,44 @@ async fn a_disabled_worker_is_refused_until_enabled() {
         (401, Some("credential_invalid"))
     );
 }
+
+#[tokio::test]
+async fn a_revocation_on_one_replica_reaches_a_replica_that_remembers_the_credential() {
+    let app = spawn_app().await;
+    let replica = app.replica().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let on_replica = |path: &str| {
+        app.client
+            .post(format!("http://127.0.0.1:{}/edge/v1{path}", replica.port()))
+            .bearer_auth(&worker.credential)
+            .json(&heartbeat_body())
+    };
+    // Two heartbeats on the replica: it has checked the credential and may remember it.
+    for _ in 0..2 {
+        let response = on_replica("/heartbeat").send().await.expect("heartbeat");
+        assert_eq!(response.status(), 200);
+    }
+    app::fleet::ssr::workers::act(
+        edge(&app),
+        &owner,
+        &worker.id,
+        app::fleet::ssr::workers::WorkerAction::RevokeCredentials,
+    )
+    .await
+    .expect("revoke on the first server");
+    // The announcement travels between replicas in milliseconds; allow it a second.
+    let started = std::time::Instant::now();
+    loop {
+        let response = on_replica("/heartbeat").send().await.expect("heartbeat");
+        if response.status() == 401 {
+            let body: serde_json::Value = response.json().await.expect("json");
+            assert_eq!(body["code"], "credential_revoked");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "the replica still accepts a revoked credential"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
