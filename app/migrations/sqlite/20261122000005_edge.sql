@@ -17,7 +17,9 @@ CREATE TABLE enrollment_tokens (
 CREATE INDEX enrollment_tokens_owner ON enrollment_tokens (owner_id, created_at);
 
 -- Workers: one enrolled agent each. `derived_status` is the last status the liveness job
--- recorded, so it can tell a transition from a repeat.
+-- recorded, so it can tell a transition from a repeat. Deliberately no index on the
+-- columns a heartbeat writes (`last_seen_at`, `derived_status`): heartbeats then update
+-- rows in place (HOT), and the liveness sweep reads the table every 10 s anyway.
 CREATE TABLE workers (
     id                    TEXT PRIMARY KEY NOT NULL,
     owner_id              TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -44,7 +46,6 @@ CREATE TABLE workers (
     created_at            INTEGER NOT NULL
 );
 CREATE INDEX workers_owner ON workers (owner_id, created_at);
-CREATE INDEX workers_liveness ON workers (derived_status, last_seen_at);
 
 -- Credentials: `wk_live_<id>_<secret>`. A rotated credential keeps working until
 -- `expires_at`; a revoked one stops at once.
