@@ -1,6 +1,10 @@
--- wrk script: heartbeats round-robin over every enrolled worker's credential.
--- Reads the credentials from the file named by CREDENTIALS (one per line). With no
--- credentials (the bare axum baseline) it sends the same body without authentication.
+-- wrk script for bench/edge: heartbeats round-robin over every enrolled worker's credential.
+--
+-- Reads the credentials from the file named by $CREDENTIALS (one wk_live_… per line). Each
+-- wrk thread walks the list with its own counter, starting at a different offset, so the
+-- threads and their connections spread over all workers. With no credentials (the bare
+-- axum baseline) it sends the same body without an Authorization header.
+-- done() prints: RESULT <requests/s> <p99 ms> <errors (non-2xx, socket)>
 local credentials = {}
 local body = '{"sent_at":"2026-11-22T12:00:00Z","version":"0.1.0","platform":"linux",'
   .. '"arch":"x86_64","state":"idle","active_task":null,"uptime_seconds":5,"last_error":null}'
@@ -19,6 +23,7 @@ function init(args)
       if line ~= "" then table.insert(credentials, line) end
     end
   end
+  -- Threads start far apart in the list (7919 is prime, so offsets do not collide).
   counter = offset * 7919
 end
 
