@@ -9,8 +9,12 @@
 // than once are double claims. Writes the ids to $LEASED (one per line) if set. Stops after
 // MAX_ERRORS (default 100) failed calls.
 //
-// Prints a summary to stderr and one machine-readable line to stdout:
+// With WARMUP=1, it only has every worker call every replica once, on an empty queue, the
+// way idle agents poll: credentials checked and remembered, database connections opened.
+//
+// Prints a summary to stderr and two machine-readable lines to stdout:
 //   RESULT <leases> <distinct> <doubles> <errors> <window s> <leases/s> <p50 ms> <p99 ms>
+//   PER_SECOND <leases in the first second> <in the second> …
 // The window runs from the first call to the last lease, so the tail of empty answers does
 // not count.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -54,6 +58,22 @@ function post(replica, credential) {
     request.on('error', reject);
     request.end('{}');
   });
+}
+
+if (process.env.WARMUP === '1') {
+  const calls = replicas.flatMap((replica) => credentials.map((credential) => [replica, credential]));
+  let nextCall = 0;
+  const warmLoop = async () => {
+    while (nextCall < calls.length) {
+      const answer = await post(...calls[nextCall++]);
+      if (answer.status !== 200 || JSON.parse(answer.body).task !== null) {
+        throw new Error(`warm-up: expected {"task": null}, got ${answer.status} ${answer.body.slice(0, 160)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, warmLoop));
+  for (const replica of replicas) replica.agent.destroy();
+  process.exit(0);
 }
 
 const leased = [];
@@ -117,4 +137,5 @@ console.error(`  leases in each second of the run: ${Array.from(perSecond, (n) =
 for (const [failure, times] of failures) console.error(`  ${times} × ${failure}`);
 console.log(['RESULT', leased.length, seen.size, doubles, errors, window.toFixed(2), rate.toFixed(0),
   percentile(50).toFixed(2), percentile(99).toFixed(2)].join(' '));
+console.log(`PER_SECOND ${Array.from(perSecond, (n) => n || 0).join(' ')}`);
 process.exit(errors >= maxErrors ? 1 : 0);
