@@ -43,21 +43,6 @@ for (const site of SITES) {
   });
 }
 
-test("the docs sidebar navigates in the browser and loads the page", async ({ page }) => {
-  const errors = watchErrors(page);
-  await page.goto(`${origin("docs.localhost")}/`);
-  await hydrated(page);
-  await page.getByRole("complementary").getByRole("link", { name: "Configuration" }).click();
-  await expect(page).toHaveURL(/\/configuration$/);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Configuration");
-  await expect(page.getByRole("cell", { name: "LP_BASE_DOMAIN" })).toBeVisible();
-  await expect(page.getByRole("complementary").getByRole("link", { name: "Configuration" })).toHaveAttribute(
-    "aria-current",
-    "page",
-  );
-  expect(errors).toEqual([]);
-});
-
 test("the mobile menu opens at 375 px and keyboard focus is visible", async ({ page }, info) => {
   await page.setViewportSize({ width: 375, height: 740 });
   await page.goto(`${origin("localhost")}/`);

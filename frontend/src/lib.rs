@@ -1,5 +1,10 @@
 //! WebAssembly entry points: cargo-leptos builds this crate once per site, with that
 //! site's feature, and the page's hydration script calls `hydrate`.
+//!
+//! The product app (beta, admin) hydrates as a Leptos app. Landing and docs pages are
+//! the same for every visitor and served from a cache, so their bundles only enhance
+//! the server's HTML (theme switch, account corner, and on docs: search, table of
+//! contents, copy buttons); that keeps them small.
 
 #[cfg(any(feature = "beta", feature = "landing", feature = "docs"))]
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -34,13 +39,13 @@ mod entry {
 #[cfg(all(feature = "landing", not(feature = "beta")))]
 mod entry {
     pub fn hydrate() {
-        leptos::mount::hydrate_body(landing::LandingApp);
+        app::ui::enhance::enhance_static_page();
     }
 }
 
 #[cfg(all(feature = "docs", not(any(feature = "beta", feature = "landing"))))]
 mod entry {
     pub fn hydrate() {
-        leptos::mount::hydrate_body(docs::DocsApp);
+        docs::client::enhance();
     }
 }

@@ -1,14 +1,15 @@
 //! The public landing site on the apex domain.
+//!
+//! Rendered on the server and served from the page cache; the browser bundle only adds
+//! the theme switch and the account corner (see `frontend`).
 
 mod home;
 
-use app::auth::AccountNav;
 use app::site::{Site, use_site_urls};
-use app::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
+use app::ui::{AccountCorner, Document, NavLink, NotFound, SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -22,7 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The landing site's root component, hydrated in the browser.
+/// The landing site's root component.
 #[component]
 pub fn LandingApp() -> impl IntoView {
     provide_meta_context();
@@ -31,16 +32,17 @@ pub fn LandingApp() -> impl IntoView {
         NavLink::new("How it works", "/#how-it-works"),
         NavLink::new("Features", "/#features"),
         NavLink::new("Docs", urls.url(Site::Docs, "/")),
+        NavLink::new("Blog", urls.url(Site::Docs, "/blog")),
     ];
     view! {
         <Title formatter=|title: String| format!("{title} · LuckyPlans") />
         <Router>
             <SiteHeader site=Site::Landing links>
-                <AccountNav />
+                <AccountCorner />
             </SiteHeader>
             <main id="main" tabindex="-1" class="flex-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=home::HomePage />
                 </Routes>
             </main>
             <SiteFooter />

@@ -85,7 +85,13 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The edge control plane's timings, limits and pepper.
     pub edge: EdgeConfig,
+    /// Base URL of the docs site's "Edit this page" links; `None` hides them.
+    pub docs_edit_url: Option<String>,
 }
+
+/// Where the docs' "Edit this page" links point unless configured otherwise.
+pub const DEFAULT_DOCS_EDIT_URL: &str =
+    "https://github.com/luckyplans/luckyplans/edit/main/docs/content";
 
 /// The edge control plane's settings (`LP_EDGE_*`).
 #[derive(Clone, Debug)]
@@ -171,10 +177,11 @@ struct Settings {
     edge_quarantine_after: Option<u32>,
     edge_dataset_max_rows: Option<usize>,
     edge_dataset_max_bytes: Option<usize>,
+    docs_edit_url: Option<String>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 44] = [
+const ENV_KEYS: [&str; 45] = [
     "env",
     "addr",
     "base_domain",
@@ -219,6 +226,7 @@ const ENV_KEYS: [&str; 44] = [
     "edge_quarantine_after",
     "edge_dataset_max_rows",
     "edge_dataset_max_bytes",
+    "docs_edit_url",
 ];
 
 /// The default configuration file, read when present.
@@ -310,6 +318,7 @@ impl Config {
         let trusted_proxies = parse_trusted_proxies(settings.trusted_proxies.as_deref())?;
         let edge = parse_edge(&settings, production)?;
         let database = parse_database(settings.database_url, &data_dir)?;
+        let docs_edit_url = parse_docs_edit_url(settings.docs_edit_url)?;
         let redis_url = match settings.redis_url {
             Some(url) if url.expose_secret().trim().is_empty() => None,
             Some(url) => {
@@ -364,6 +373,7 @@ impl Config {
             oidc,
             trusted_proxies,
             edge,
+            docs_edit_url,
         })
     }
 
@@ -623,6 +633,24 @@ fn parse_edge(settings: &Settings, production: bool) -> Result<EdgeConfig, Confi
         ));
     }
     Ok(config)
+}
+
+/// An `http(s)` URL, or empty to turn the links off.
+fn parse_docs_edit_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let value = value.unwrap_or_else(|| DEFAULT_DOCS_EDIT_URL.to_owned());
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match url::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+            Ok(Some(value.trim_end_matches('/').to_owned()))
+        }
+        _ => Err(ConfigError::new(
+            "LP_DOCS_EDIT_URL",
+            "must be an http:// or https:// URL, or empty to hide the edit links",
+        )),
+    }
 }
 
 fn parse_trusted_proxies(value: Option<&str>) -> Result<Vec<ipnet::IpNet>, ConfigError> {

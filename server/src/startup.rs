@@ -47,6 +47,8 @@ pub enum StartupError {
     Oidc(#[from] app::auth::ssr::oidc::ProviderError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
+    #[error("the documentation cannot be published: {0}")]
+    Content(#[from] docs::content::ContentError),
 }
 
 /// A built server, bound to its port, ready to run.
@@ -60,6 +62,17 @@ impl Application {
     /// Binds the port, connects every backend (failing with a clear error if one is
     /// unreachable), runs migrations and assembles the routes.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        // Renders every docs page and post, and builds the search index, before a port is
+        // bound: broken content stops the server here instead of reaching a visitor.
+        let library = docs::content::check()?;
+        let (sections, terms) = library.search.size();
+        tracing::debug!(
+            pages = library.pages.len(),
+            posts = library.posts.len(),
+            sections,
+            terms,
+            "docs content ready"
+        );
         let listener =
             TcpListener::bind(config.addr)
                 .await

@@ -82,7 +82,7 @@ pub async fn sign_in_provider() -> Result<Option<String>, AuthError> {
 
 /// Sets the response status that matches an error.
 #[cfg(feature = "ssr")]
-pub(crate) fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {
+pub fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {
     if let Err(err) = &result
         && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
     {

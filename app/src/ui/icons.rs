@@ -13,6 +13,11 @@ pub enum IconKind {
     User,
     Shield,
     Book,
+    Search,
+    Rss,
+    Edit,
+    Cpu,
+    Upload,
 }
 
 #[component]
@@ -29,6 +34,13 @@ pub fn Icon(kind: IconKind, #[prop(optional)] class: &'static str) -> impl IntoV
         IconKind::User => "M20 21a8 8 0 0 0-16 0M12 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10Z",
         IconKind::Shield => "M12 3 4 6v6c0 5 3.5 8 8 9 4.5-1 8-4 8-9V6l-8-3Z",
         IconKind::Book => "M4 19V5a2 2 0 0 1 2-2h14v16H6a2 2 0 0 0-2 2Zm0 0a2 2 0 0 0 2 2h14",
+        IconKind::Search => "m21 21-4.3-4.3M11 18a7 7 0 1 1 0-14 7 7 0 0 1 0 14Z",
+        IconKind::Rss => "M4 11a9 9 0 0 1 9 9M4 4a16 16 0 0 1 16 16M5 20h.01",
+        IconKind::Edit => "M12 20h9M16.5 3.5a2.12 2.12 0 0 1 3 3L7 19l-4 1 1-4Z",
+        IconKind::Cpu => {
+            "M9 3v2m6-2v2M9 19v2m6-2v2M3 9h2m-2 6h2m14-6h2m-2 6h2M7 5h10a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2Zm2 4h6v6H9z"
+        }
+        IconKind::Upload => "M12 16V4m0 0-4 4m4-4 4 4M4 20h16",
     };
     let class = if class.is_empty() { "size-5" } else { class };
     view! {

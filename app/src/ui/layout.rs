@@ -30,6 +30,9 @@ pub fn SiteHeader(
     site: Site,
     /// Navigation links, in order.
     links: Vec<NavLink>,
+    /// Tools shown at every width, before the theme switch (the docs search box).
+    #[prop(optional)]
+    tools: Option<Children>,
     /// Extra actions shown on the right (e.g. "Open the app").
     #[prop(optional)]
     children: Option<Children>,
@@ -77,6 +80,7 @@ pub fn SiteHeader(
                     </ul>
                 </nav>
                 <div class="ml-auto flex items-center gap-2">
+                    {tools.map(|tools| tools())}
                     <div class="hidden sm:flex items-center gap-2">{children.map(|actions| actions())}</div>
                     <ThemeToggle />
                     <details class="mobile-menu md:hidden">

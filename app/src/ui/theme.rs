@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub const THEME_COOKIE: &str = "lp_theme";
 
 /// An explicit theme choice; `None` means "follow the system".
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Theme {
     Light,
     Dark,
@@ -86,6 +86,9 @@ pub fn ThemeToggle() -> impl IntoView {
         </button>
     }
 }
+
+#[cfg(feature = "hydrate")]
+pub use browser::flip_theme;
 
 #[cfg(feature = "hydrate")]
 mod browser {

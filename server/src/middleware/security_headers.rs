@@ -23,6 +23,11 @@ impl CspNonce {
     }
 }
 
+/// The inline scripts of a page, as ` 'sha256-…'` sources: set on responses whose HTML is
+/// served to everyone alike (the page cache), where a per-request nonce cannot be.
+#[derive(Clone, Debug)]
+pub struct ScriptHashes(pub Arc<str>);
+
 /// What the headers depend on, fixed at start.
 #[derive(Clone, Debug)]
 pub struct SecurityPolicy {
@@ -42,9 +47,10 @@ impl SecurityPolicy {
         }
     }
 
-    fn content_security_policy(&self, nonce: &str) -> String {
+    /// `scripts` lists the allowed inline scripts: ` 'nonce-…'` or ` 'sha256-…'…`.
+    fn content_security_policy(&self, scripts: &str) -> String {
         format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+            "default-src 'self'; script-src 'self'{scripts} 'wasm-unsafe-eval'; \
              style-src 'self'; img-src 'self' data:; font-src 'self'; \
              connect-src 'self'{}; object-src 'none'; base-uri 'self'; form-action 'self'; \
              frame-ancestors 'none'{}",
@@ -99,8 +105,16 @@ pub async fn security_headers(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
-    if is_html && let Ok(value) = HeaderValue::from_str(&policy.content_security_policy(&nonce.0)) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    if is_html {
+        let scripts = match response.extensions().get::<ScriptHashes>() {
+            Some(hashes) => hashes.0.to_string(),
+            None => format!(" 'nonce-{}'", nonce.0),
+        };
+        if let Ok(value) = HeaderValue::from_str(&policy.content_security_policy(&scripts)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
     }
     response
 }
@@ -123,7 +137,7 @@ mod tests {
 
     #[test]
     fn the_policy_forbids_framing_and_foreign_scripts() {
-        let csp = SecurityPolicy::new(false, None).content_security_policy("abc");
+        let csp = SecurityPolicy::new(false, None).content_security_policy(" 'nonce-abc'");
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval';"));
         assert!(csp.contains("object-src 'none'"));

@@ -19,6 +19,8 @@ use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
 
+use super::page_cache::{PageCache, serve_cached};
+use super::seo;
 use super::static_files::{StaticAssets, files_first};
 use crate::middleware::auth_rate_limit::{AuthRateLimit, auth_rate_limit};
 use crate::middleware::same_origin::{OwnOrigins, same_origin};
@@ -67,7 +69,8 @@ impl Sites {
                 landing::shell,
             )
             .layer(session.clone())
-            .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
+            .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit))
+            .layer(from_fn_with_state(PageCache::new(), serve_cached)),
             docs: site_router(
                 Site::Docs,
                 state,
@@ -77,7 +80,8 @@ impl Sites {
                 docs::shell,
             )
             .layer(session.clone())
-            .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
+            .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit))
+            .layer(from_fn_with_state(PageCache::new(), serve_cached)),
             beta: site_router(
                 Site::Beta,
                 state,
@@ -151,8 +155,12 @@ fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
     let database = state.database().clone();
     let auth = state.auth().clone();
     let edge = state.edge().clone();
+    let docs_settings = docs::DocsSettings {
+        edit_url: state.config().docs_edit_url.clone(),
+    };
     move || {
         provide_context(urls.clone());
+        provide_context(docs_settings.clone());
         provide_context(database.clone());
         provide_context(auth.clone());
         provide_context(edge.clone());
@@ -215,6 +223,7 @@ where
         .leptos_routes_with_context(&options, routes, context, render)
         .fallback(move |request: Request<Body>| not_found_page(request))
         .with_state(options)
+        .merge(seo::routes(site, state.urls()))
         // Files first, so a route such as `/{slug}` never shadows `/favicon.svg`.
         .layer(from_fn_with_state(assets, files_first))
         .layer(from_fn_with_state(

@@ -212,6 +212,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         oidc: setup.oidc,
         trusted_proxies: setup.trusted_proxies,
         edge: setup.edge,
+        docs_edit_url: Some(server::config::DEFAULT_DOCS_EDIT_URL.to_owned()),
     };
     let kept = config.clone();
     let app = server_runtime()

@@ -13,6 +13,7 @@ mod helpers;
 mod admin;
 mod auth;
 mod cli;
+mod docs_site;
 mod edge;
 mod health;
 mod hosts;

@@ -6,42 +6,100 @@ fn nonce_in_csp(csp: &str) -> &str {
     csp[start..].split('\'').next().expect("nonce end")
 }
 
+/// The bodies of the page's inline scripts.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let tag_end = after.find('>').expect("tag end");
+        let body = &after[tag_end + 1..];
+        let close = body.find("</script>").expect("closed script");
+        if !after[..tag_end].contains(" src=") {
+            scripts.push(&body[..close]);
+        }
+        rest = &body[close..];
+    }
+    scripts
+}
+
+fn assert_strict(host: &str, headers: &reqwest::header::HeaderMap) -> String {
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(csp.contains("default-src 'self'"), "{host}: {csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{host}: {csp}");
+    assert!(csp.contains("object-src 'none'"), "{host}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{host}: {csp}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(
+        headers.get("strict-transport-security").is_none(),
+        "no HSTS in development"
+    );
+    csp
+}
+
 #[tokio::test]
-async fn html_pages_carry_a_strict_csp_whose_nonce_matches_the_inline_script() {
+async fn app_pages_carry_a_strict_csp_whose_nonce_matches_the_inline_script() {
     let app = spawn_app().await;
     let mut nonces = Vec::new();
-    for host in [
-        "localhost",
-        "docs.localhost",
-        "beta.localhost",
-        "admin.localhost",
-    ] {
+    for host in ["beta.localhost", "admin.localhost", "beta.localhost"] {
         let (_, headers, html) = app.page(host, "/").await;
-        let csp = headers["content-security-policy"].to_str().expect("ascii");
-        assert!(csp.contains("default-src 'self'"), "{csp}");
-        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-        assert!(csp.contains("object-src 'none'"), "{csp}");
-        assert!(!csp.contains("unsafe-inline"), "{csp}");
-        let nonce = nonce_in_csp(csp).to_owned();
+        let csp = assert_strict(host, &headers);
+        let nonce = nonce_in_csp(&csp).to_owned();
         assert!(
             html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\"")),
             "{host}: the hydration script carries the response's nonce"
-        );
-        assert_eq!(headers["x-content-type-options"], "nosniff");
-        assert_eq!(
-            headers["referrer-policy"],
-            "strict-origin-when-cross-origin"
-        );
-        assert_eq!(headers["x-frame-options"], "DENY");
-        assert!(
-            headers.get("strict-transport-security").is_none(),
-            "no HSTS in development"
         );
         nonces.push(nonce);
     }
     nonces.sort();
     nonces.dedup();
-    assert_eq!(nonces.len(), 4, "every response gets a fresh nonce");
+    assert_eq!(nonces.len(), 3, "every response gets a fresh nonce");
+}
+
+#[tokio::test]
+async fn cached_pages_allow_exactly_their_own_inline_scripts_by_hash() {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+
+    let app = spawn_app().await;
+    for (host, path) in [
+        ("localhost", "/"),
+        ("docs.localhost", "/"),
+        ("docs.localhost", "/guides/edge-agents"),
+        ("docs.localhost", "/blog"),
+        ("docs.localhost", "/no-such-page"),
+        ("docs.localhost", "/search?q=agent"),
+    ] {
+        for _ in 0..2 {
+            let (_, headers, html) = app.page(host, path).await;
+            let csp = assert_strict(host, &headers);
+            assert!(!csp.contains("'nonce-"), "{host}{path}: {csp}");
+            assert!(
+                !html.contains(" nonce="),
+                "{host}{path}: a cached page carries no nonce"
+            );
+            let scripts = inline_scripts(&html);
+            assert!(
+                !scripts.is_empty(),
+                "{host}{path}: the bundle loader is inline"
+            );
+            for script in scripts {
+                let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
+                assert!(
+                    csp.contains(&format!("'sha256-{hash}'")),
+                    "{host}{path}: {script:?} is not allowed by {csp}"
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test]

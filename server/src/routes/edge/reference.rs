@@ -1,6 +1,6 @@
 //! The edge API reference page of the docs site, written from the OpenAPI document.
 //!
-//! `docs/content/edge-api.md` is this function's output, committed so the docs site
+//! `docs/content/docs/reference/edge-api.md` is this function's output, committed so the docs site
 //! compiles it in like any page. A test fails when the file and the document disagree;
 //! `LP_UPDATE_REFERENCE=1 cargo test -p server reference` rewrites it.
 
@@ -16,7 +16,13 @@ pub fn markdown() -> String {
     let document = serde_json::to_value(document()).unwrap_or_default();
     let mut out = String::new();
     out.push_str(
-        "# Edge API reference\n\n\
+        "+++\n\
+         title = \"Edge API reference\"\n\
+         description = \"Every /edge/v1 endpoint the edge agent calls, its authentication, \
+         bodies and error codes, generated from the protocol's types.\"\n\
+         position = 2\n\
+         tags = [\"edge\", \"api\"]\n\
+         +++\n\n\
          The REST control plane edge agents call, under `/edge/v1` on every host. Every call \
          is JSON over HTTPS with a bearer token: the enrollment token (`etr_live_…`) for \
          `register`, the worker credential (`wk_live_…`) for everything else. This page is \
@@ -224,7 +230,8 @@ mod tests {
 
     #[test]
     fn the_docs_reference_page_matches_the_openapi_document() {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/content/edge-api.md");
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../docs/content/docs/reference/edge-api.md");
         let generated = super::markdown();
         if std::env::var_os("LP_UPDATE_REFERENCE").is_some() {
             std::fs::write(&path, &generated).expect("write the reference page");
@@ -232,7 +239,7 @@ mod tests {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == generated,
-            "docs/content/edge-api.md is out of date with the edge API; \
+            "docs/content/docs/reference/edge-api.md is out of date with the edge API; \
              regenerate it with `LP_UPDATE_REFERENCE=1 cargo test -p server reference`"
         );
     }

@@ -1,0 +1,307 @@
+//! Landing and docs pages are the same for every visitor (the account corner is filled
+//! in by the browser), so each is rendered once and then served from memory: with its
+//! Brotli and gzip forms made in advance, an `ETag`, and a Content-Security-Policy that
+//! names its inline scripts by hash instead of a per-request nonce.
+//!
+//! The key is the path and the visitor's theme choice (the only request input that
+//! changes the HTML). Only `200` HTML answers to `GET` without a query string are kept,
+//! and only while the cache has room, so unknown URLs cannot grow it.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::sync::{Arc, RwLock};
+
+use app::ui::theme::Theme;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
+
+use crate::middleware::security_headers::{CspNonce, ScriptHashes};
+
+/// The most pages kept (paths × theme choices).
+const MAX_ENTRIES: usize = 4096;
+/// Pages larger than this are served but not kept.
+const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    path: String,
+    theme: Option<Theme>,
+}
+
+/// One rendered page in the forms a client may ask for.
+#[derive(Debug)]
+struct CachedPage {
+    identity: Bytes,
+    brotli: Bytes,
+    gzip: Bytes,
+    etag: HeaderValue,
+    scripts: ScriptHashes,
+}
+
+/// The cache of one site.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pages: RwLock<HashMap<Key, Arc<CachedPage>>>,
+}
+
+impl PageCache {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    fn get(&self, key: &Key) -> Option<Arc<CachedPage>> {
+        self.pages
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+
+    fn insert(&self, key: Key, page: Arc<CachedPage>) {
+        let mut pages = self
+            .pages
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if pages.len() < MAX_ENTRIES {
+            pages.insert(key, page);
+        }
+    }
+}
+
+fn theme_of(headers: &HeaderMap) -> Option<Theme> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(Theme::from_cookie_header)
+}
+
+/// The middleware in front of the landing and docs routers.
+pub async fn serve_cached(
+    State(cache): State<Arc<PageCache>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // These pages never carry a nonce: their scripts are allowed by hash.
+    request.extensions_mut().remove::<CspNonce>();
+    let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
+        && request.uri().query().is_none()
+        && !request.uri().path().starts_with("/api/");
+    if !cacheable {
+        return with_script_hashes(next.run(request).await).await;
+    }
+    let key = Key {
+        path: request.uri().path().to_owned(),
+        theme: theme_of(request.headers()),
+    };
+    let accepts = request
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let head = request.method() == Method::HEAD;
+    if let Some(page) = cache.get(&key) {
+        return respond(&page, &accepts, if_none_match.as_ref(), head);
+    }
+
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK
+        || !is_html(response.headers())
+        || response.headers().contains_key(header::SET_COOKIE)
+    {
+        return with_script_hashes(response).await;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let page = Arc::new(CachedPage::new(bytes));
+    cache.insert(key, page.clone());
+    drop(parts);
+    respond(&page, &accepts, if_none_match.as_ref(), head)
+}
+
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
+}
+
+/// For HTML that is not kept (404 pages, search results): hash its scripts all the same.
+async fn with_script_hashes(response: Response) -> Response {
+    if !is_html(response.headers()) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts.extensions.insert(inline_script_hashes(&bytes));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+impl CachedPage {
+    fn new(identity: Bytes) -> Self {
+        let scripts = inline_script_hashes(&identity);
+        let etag = format!("\"{}\"", hex::encode(&Sha256::digest(&identity)[..12]));
+        Self {
+            brotli: brotli_bytes(&identity),
+            gzip: gzip_bytes(&identity),
+            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            scripts,
+            identity,
+        }
+    }
+}
+
+fn respond(
+    page: &CachedPage,
+    accepts: &str,
+    if_none_match: Option<&HeaderValue>,
+    head: bool,
+) -> Response {
+    let mut response = if if_none_match.is_some_and(|tag| tag.as_bytes() == page.etag.as_bytes()) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let (body, encoding) = if accepts_encoding(accepts, "br") {
+            (page.brotli.clone(), Some("br"))
+        } else if accepts_encoding(accepts, "gzip") {
+            (page.gzip.clone(), Some("gzip"))
+        } else {
+            (page.identity.clone(), None)
+        };
+        let length = body.len();
+        let mut response = if head {
+            Response::new(Body::empty())
+        } else {
+            Response::new(Body::from(body))
+        };
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        if let Some(encoding) = encoding {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        response
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, page.etag.clone());
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("accept-encoding, cookie"),
+    );
+    response.extensions_mut().insert(page.scripts.clone());
+    response
+}
+
+/// Whether an `Accept-Encoding` value allows `coding` (and does not refuse it with q=0).
+fn accepts_encoding(accepts: &str, coding: &str) -> bool {
+    accepts.split(',').any(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or_default().trim();
+        let refused = parts.any(|param| {
+            param
+                .trim()
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        name.eq_ignore_ascii_case(coding) && !refused
+    })
+}
+
+fn brotli_bytes(input: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(input.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        // Writing into a Vec cannot fail.
+        let _ = writer.write_all(input);
+    }
+    Bytes::from(out)
+}
+
+fn gzip_bytes(input: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = encoder.write_all(input);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+/// `'sha256-…'` sources for every inline `<script>` of the page.
+pub fn inline_script_hashes(html: &[u8]) -> ScriptHashes {
+    let html = String::from_utf8_lossy(html);
+    let mut sources = String::new();
+    let mut rest = html.as_ref();
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body_and_rest = &after[tag_end + 1..];
+        let Some(close) = body_and_rest.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let digest = Sha256::digest(body_and_rest[..close].as_bytes());
+            sources.push_str(" 'sha256-");
+            sources.push_str(&STANDARD.encode(digest));
+            sources.push('\'');
+        }
+        rest = &body_and_rest[close..];
+    }
+    ScriptHashes(sources.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_skipped() {
+        let html = b"<head><script src=\"/a.js\"></script><script type=\"module\">go()</script></head><script>x</script>";
+        let hashes = inline_script_hashes(html);
+        let expected_go = STANDARD.encode(Sha256::digest(b"go()"));
+        let expected_x = STANDARD.encode(Sha256::digest(b"x"));
+        assert_eq!(
+            hashes.0.as_ref(),
+            format!(" 'sha256-{expected_go}' 'sha256-{expected_x}'")
+        );
+    }
+
+    #[test]
+    fn encodings_follow_accept_encoding() {
+        assert!(accepts_encoding("gzip, deflate, br, zstd", "br"));
+        assert!(accepts_encoding("gzip;q=1.0", "gzip"));
+        assert!(!accepts_encoding("br;q=0, gzip", "br"));
+        assert!(!accepts_encoding("", "gzip"));
+    }
+
+    #[test]
+    fn compressed_forms_decompress_to_the_page() {
+        let page = CachedPage::new(Bytes::from_static(b"<html>hello hello hello</html>"));
+        let mut gunzipped = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&page.gzip[..]),
+            &mut gunzipped,
+        )
+        .expect("gzip");
+        assert_eq!(gunzipped, "<html>hello hello hello</html>");
+        let mut unbrotlied = Vec::new();
+        brotli::BrotliDecompress(&mut &page.brotli[..], &mut unbrotlied).expect("brotli");
+        assert_eq!(unbrotlied, b"<html>hello hello hello</html>");
+    }
+}
