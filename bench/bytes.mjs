@@ -73,10 +73,10 @@ for (const spec of pages) {
   const kb = (n) => (n / 1024).toFixed(1);
   console.log(`\n${name}: ${host}${path}`);
   for (const [kind, url, bytes, encoding] of rows) {
-    console.log(`  ${kind.padEnd(6)} ${kb(bytes).padStart(7)} KB  ${encoding.padEnd(8)} ${url}`);
+    console.log(`  ${kind.padEnd(11)} ${kb(bytes).padStart(7)} KB  ${encoding.padEnd(8)} ${url}`);
   }
   const over = total > Number(budgetKb) * 1024;
-  console.log(`  total  ${kb(total).padStart(7)} KB  budget ${budgetKb} KB  ${over ? "OVER BUDGET" : "within budget"}`);
+  console.log(`  total       ${kb(total).padStart(7)} KB  budget ${budgetKb} KB  ${over ? "OVER BUDGET" : "within budget"}`);
   if (over) failed = true;
 }
 if (check && failed) process.exit(1);

@@ -30,7 +30,7 @@ use crate::config::Config;
 use crate::middleware::client_ip::{TrustedProxies, client_ip};
 use crate::middleware::request_id::{REQUEST_ID, request_span};
 use crate::middleware::security_headers::{SecurityPolicy, security_headers};
-use crate::routes::{edge, health, sites};
+use crate::routes::{edge, health, page_cache, sites};
 use crate::state::{AppState, Backends};
 
 /// Why the server could not start.
@@ -270,6 +270,7 @@ fn router(state: &AppState) -> Router {
     let live_reload = std::env::var_os("LEPTOS_WATCH").map(|_| 3001);
     let policy = Arc::new(SecurityPolicy::new(state.config().hsts(), live_reload));
     let sites = Arc::new(sites::Sites::build(state));
+    let cached = Arc::new(sites.cached_sites(policy.clone()));
     let proxies = Arc::new(TrustedProxies(state.config().trusted_proxies.clone()));
     Router::new()
         .route("/health", get(health::health))
@@ -297,6 +298,8 @@ fn router(state: &AppState) -> Router {
                     REQUEST_TIMEOUT,
                 )),
         )
+        // Outermost: a landing or docs page already rendered is answered here.
+        .layer(from_fn_with_state(cached, page_cache::serve_hit))
 }
 
 /// What a panicking handler answers: nothing about the panic itself.

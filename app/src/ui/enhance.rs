@@ -10,6 +10,9 @@ use crate::auth::api::me;
 
 /// Wires every theme switch and fills the account corner.
 pub fn enhance_static_page() {
+    // Without hydration nothing else sets up the task executor that `spawn_local` and
+    // resources use; a second call (it is idempotent) is harmless.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
     };

@@ -25,6 +25,9 @@ pub fn DocsHeader() -> impl IntoView {
 #[component]
 pub fn SearchBox() -> impl IntoView {
     view! {
+        <a href="/search" class="btn-icon sm:hidden" aria-label="Search docs and blog" data-search-open>
+            <Icon kind=IconKind::Search />
+        </a>
         <form action="/search" method="get" role="search" class="search-box" data-search-form>
             <label for="header-search" class="sr-only">
                 "Search docs and blog"

@@ -1,10 +1,10 @@
 //! Security headers on every response, and a Content-Security-Policy with a fresh nonce
 //! on every HTML page.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine as _;
@@ -24,9 +24,26 @@ impl CspNonce {
 }
 
 /// The inline scripts of a page, as ` 'sha256-…'` sources: set on responses whose HTML is
-/// served to everyone alike (the page cache), where a per-request nonce cannot be.
+/// served to everyone alike (the page cache), where a per-request nonce cannot be. The
+/// policy built from them is kept with them, so a cached page pays for it once.
 #[derive(Clone, Debug)]
-pub struct ScriptHashes(pub Arc<str>);
+pub struct ScriptHashes {
+    sources: Arc<str>,
+    policy: Arc<OnceLock<HeaderValue>>,
+}
+
+impl ScriptHashes {
+    pub fn new(sources: impl Into<Arc<str>>) -> Self {
+        Self {
+            sources: sources.into(),
+            policy: Arc::default(),
+        }
+    }
+
+    pub fn sources(&self) -> &str {
+        &self.sources
+    }
+}
 
 /// What the headers depend on, fixed at start.
 #[derive(Clone, Debug)]
@@ -64,6 +81,47 @@ impl SecurityPolicy {
     }
 }
 
+impl SecurityPolicy {
+    /// The headers every response carries, whatever its type.
+    pub fn apply_static(&self, headers: &mut HeaderMap) {
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            PERMISSIONS_POLICY.clone(),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        );
+        headers.insert(
+            CROSS_ORIGIN_OPENER_POLICY.clone(),
+            HeaderValue::from_static("same-origin"),
+        );
+        if self.hsts {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+            );
+        }
+    }
+
+    /// The Content-Security-Policy of a page whose inline scripts are `hashes`, built
+    /// once per page.
+    pub fn for_hashes(&self, hashes: &ScriptHashes) -> HeaderValue {
+        hashes
+            .policy
+            .get_or_init(|| {
+                HeaderValue::from_str(&self.content_security_policy(&hashes.sources))
+                    .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
+            })
+            .clone()
+    }
+}
+
 static PERMISSIONS_POLICY: HeaderName = HeaderName::from_static("permissions-policy");
 static CROSS_ORIGIN_OPENER_POLICY: HeaderName =
     HeaderName::from_static("cross-origin-opener-policy");
@@ -77,40 +135,21 @@ pub async fn security_headers(
     let nonce = CspNonce::generate();
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        PERMISSIONS_POLICY.clone(),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
-    );
-    headers.insert(
-        CROSS_ORIGIN_OPENER_POLICY.clone(),
-        HeaderValue::from_static("same-origin"),
-    );
-    if policy.hsts {
-        headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-        );
-    }
+    policy.apply_static(response.headers_mut());
+    let headers = response.headers();
     let is_html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
     if is_html {
-        let scripts = match response.extensions().get::<ScriptHashes>() {
-            Some(hashes) => hashes.0.to_string(),
-            None => format!(" 'nonce-{}'", nonce.0),
+        let value = match response.extensions().get::<ScriptHashes>() {
+            Some(hashes) => Some(policy.for_hashes(hashes)),
+            None => HeaderValue::from_str(
+                &policy.content_security_policy(&format!(" 'nonce-{}'", nonce.0)),
+            )
+            .ok(),
         };
-        if let Ok(value) = HeaderValue::from_str(&policy.content_security_policy(&scripts)) {
+        if let Some(value) = value {
             response
                 .headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, value);

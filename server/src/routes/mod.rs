@@ -3,7 +3,7 @@
 pub mod edge;
 pub mod error_body;
 pub mod health;
-mod page_cache;
+pub mod page_cache;
 mod seo;
 pub mod sites;
 mod static_files;

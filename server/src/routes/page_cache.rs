@@ -6,6 +6,12 @@
 //! The key is the path and the visitor's theme choice (the only request input that
 //! changes the HTML). Only `200` HTML answers to `GET` without a query string are kept,
 //! and only while the cache has room, so unknown URLs cannot grow it.
+//!
+//! A page already in the cache is answered by [`serve_hit`] at the very top of the
+//! middleware stack, with the security headers every page gets, and nothing else runs:
+//! that is what brings these pages to static-file speed. Everything else (the first
+//! request for a page, search results, 404s) takes the normal path through
+//! [`serve_cached`], which fills the cache.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -21,7 +27,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-use crate::middleware::security_headers::{CspNonce, ScriptHashes};
+use app::site::Site;
+
+use crate::middleware::security_headers::{CspNonce, ScriptHashes, SecurityPolicy};
 
 /// The most pages kept (paths × theme choices).
 const MAX_ENTRIES: usize = 4096;
@@ -82,6 +90,60 @@ fn theme_of(headers: &HeaderMap) -> Option<Theme> {
         .find_map(Theme::from_cookie_header)
 }
 
+/// The caches of the sites that have one, for the fast path.
+#[derive(Clone, Debug)]
+pub struct CachedSites {
+    pub base_domain: String,
+    pub landing: Arc<PageCache>,
+    pub docs: Arc<PageCache>,
+    pub policy: Arc<SecurityPolicy>,
+}
+
+/// Whether a request may be answered from a cache: the key, or `None`.
+fn cache_key(request: &Request) -> Option<Key> {
+    (matches!(*request.method(), Method::GET | Method::HEAD)
+        && request.uri().query().is_none()
+        && !request.uri().path().starts_with("/api/"))
+    .then(|| Key {
+        path: request.uri().path().to_owned(),
+        theme: theme_of(request.headers()),
+    })
+}
+
+/// The outermost middleware: answers a cached landing or docs page straight away.
+pub async fn serve_hit(
+    State(sites): State<Arc<CachedSites>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let cache = match Site::from_host(host, &sites.base_domain) {
+        Site::Landing => &sites.landing,
+        Site::Docs => &sites.docs,
+        Site::Beta | Site::Admin => return next.run(request).await,
+    };
+    let Some(page) = cache_key(&request).and_then(|key| cache.get(&key)) else {
+        return next.run(request).await;
+    };
+    tracing::debug!(path = request.uri().path(), "page served from the cache");
+    let mut response = respond(
+        &page,
+        preferred_encoding(request.headers()),
+        request.headers().get(header::IF_NONE_MATCH),
+        request.method() == Method::HEAD,
+    );
+    sites.policy.apply_static(response.headers_mut());
+    let csp = sites.policy.for_hashes(&page.scripts);
+    response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, csp);
+    response
+}
+
 /// The middleware in front of the landing and docs routers.
 pub async fn serve_cached(
     State(cache): State<Arc<PageCache>>,
@@ -90,26 +152,14 @@ pub async fn serve_cached(
 ) -> Response {
     // These pages never carry a nonce: their scripts are allowed by hash.
     request.extensions_mut().remove::<CspNonce>();
-    let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
-        && request.uri().query().is_none()
-        && !request.uri().path().starts_with("/api/");
-    if !cacheable {
+    let Some(key) = cache_key(&request) else {
         return with_script_hashes(next.run(request).await).await;
-    }
-    let key = Key {
-        path: request.uri().path().to_owned(),
-        theme: theme_of(request.headers()),
     };
-    let accepts = request
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let encoding = preferred_encoding(request.headers());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let head = request.method() == Method::HEAD;
     if let Some(page) = cache.get(&key) {
-        return respond(&page, &accepts, if_none_match.as_ref(), head);
+        return respond(&page, encoding, if_none_match.as_ref(), head);
     }
 
     let response = next.run(request).await;
@@ -126,7 +176,7 @@ pub async fn serve_cached(
     let page = Arc::new(CachedPage::new(bytes));
     cache.insert(key, page.clone());
     drop(parts);
-    respond(&page, &accepts, if_none_match.as_ref(), head)
+    respond(&page, encoding, if_none_match.as_ref(), head)
 }
 
 fn is_html(headers: &HeaderMap) -> bool {
@@ -164,21 +214,41 @@ impl CachedPage {
     }
 }
 
+/// The compressed form a client takes: Brotli, else gzip, else none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+fn preferred_encoding(headers: &HeaderMap) -> Encoding {
+    let accepts = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    if accepts_encoding(accepts, "br") {
+        Encoding::Brotli
+    } else if accepts_encoding(accepts, "gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
 fn respond(
     page: &CachedPage,
-    accepts: &str,
+    encoding: Encoding,
     if_none_match: Option<&HeaderValue>,
     head: bool,
 ) -> Response {
     let mut response = if if_none_match.is_some_and(|tag| tag.as_bytes() == page.etag.as_bytes()) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let (body, encoding) = if accepts_encoding(accepts, "br") {
-            (page.brotli.clone(), Some("br"))
-        } else if accepts_encoding(accepts, "gzip") {
-            (page.gzip.clone(), Some("gzip"))
-        } else {
-            (page.identity.clone(), None)
+        let (body, encoding) = match encoding {
+            Encoding::Brotli => (page.brotli.clone(), Some("br")),
+            Encoding::Gzip => (page.gzip.clone(), Some("gzip")),
+            Encoding::Identity => (page.identity.clone(), None),
         };
         let length = body.len();
         let mut response = if head {
@@ -263,7 +333,7 @@ pub fn inline_script_hashes(html: &[u8]) -> ScriptHashes {
         }
         rest = &body_and_rest[close..];
     }
-    ScriptHashes(sources.into())
+    ScriptHashes::new(sources)
 }
 
 #[cfg(test)]
@@ -277,7 +347,7 @@ mod tests {
         let expected_go = STANDARD.encode(Sha256::digest(b"go()"));
         let expected_x = STANDARD.encode(Sha256::digest(b"x"));
         assert_eq!(
-            hashes.0.as_ref(),
+            hashes.sources(),
             format!(" 'sha256-{expected_go}' 'sha256-{expected_x}'")
         );
     }

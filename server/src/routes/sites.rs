@@ -19,12 +19,12 @@ use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceExt;
 
-use super::page_cache::{PageCache, serve_cached};
+use super::page_cache::{CachedSites, PageCache, serve_cached};
 use super::seo;
 use super::static_files::{StaticAssets, files_first};
 use crate::middleware::auth_rate_limit::{AuthRateLimit, auth_rate_limit};
 use crate::middleware::same_origin::{OwnOrigins, same_origin};
-use crate::middleware::security_headers::CspNonce;
+use crate::middleware::security_headers::{CspNonce, SecurityPolicy};
 use crate::state::AppState;
 
 /// The name cargo-leptos gives the bundle of every site.
@@ -34,6 +34,8 @@ const OUTPUT_NAME: &str = "luckyplans";
 #[derive(Clone, Debug)]
 pub struct Sites {
     base_domain: String,
+    landing_cache: Arc<PageCache>,
+    docs_cache: Arc<PageCache>,
     landing: Router,
     docs: Router,
     beta: Router,
@@ -58,8 +60,12 @@ impl Sites {
         let (landing_options, landing_assets) = site("landing");
         let (docs_options, docs_assets) = site("docs");
         let (beta_options, beta_assets) = site("beta");
+        let landing_cache = PageCache::new();
+        let docs_cache = PageCache::new();
         Self {
             base_domain: config.base_domain.clone(),
+            landing_cache: landing_cache.clone(),
+            docs_cache: docs_cache.clone(),
             landing: site_router(
                 Site::Landing,
                 state,
@@ -70,7 +76,7 @@ impl Sites {
             )
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit))
-            .layer(from_fn_with_state(PageCache::new(), serve_cached)),
+            .layer(from_fn_with_state(landing_cache, serve_cached)),
             docs: site_router(
                 Site::Docs,
                 state,
@@ -81,7 +87,7 @@ impl Sites {
             )
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit))
-            .layer(from_fn_with_state(PageCache::new(), serve_cached)),
+            .layer(from_fn_with_state(docs_cache, serve_cached)),
             beta: site_router(
                 Site::Beta,
                 state,
@@ -105,6 +111,16 @@ impl Sites {
             )
             .layer(session)
             .layer(from_fn_with_state(rate_limit, auth_rate_limit)),
+        }
+    }
+
+    /// The page caches, for the fast path in front of everything.
+    pub fn cached_sites(&self, policy: Arc<SecurityPolicy>) -> CachedSites {
+        CachedSites {
+            base_domain: self.base_domain.clone(),
+            landing: self.landing_cache.clone(),
+            docs: self.docs_cache.clone(),
+            policy,
         }
     }
 
