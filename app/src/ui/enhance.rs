@@ -17,7 +17,7 @@ pub fn enhance_static_page() {
         return;
     };
     on_each(&document, "[data-testid=theme-toggle]", "click", |_| {
-        flip_theme()
+        flip_theme();
     });
     leptos::task::spawn_local(async move {
         if let Ok(Some(user)) = me().await {

@@ -24,7 +24,7 @@ pub fn SeoMeta(
     kind: &'static str,
 ) -> impl IntoView {
     let urls = use_site_urls();
-    let canonical = urls.url(site, &path);
+    let canonical = [urls.origin(site), path].concat();
     let image = urls.url(Site::Landing, SHARE_IMAGE);
     view! {
         <Title text=title.clone() />

@@ -98,7 +98,7 @@ fn SearchDialog() -> impl IntoView {
         open(value);
     });
     on_each(&page, "[data-search-input]", "click", move |_| {
-        open(String::new())
+        open(String::new());
     });
     on_each(&page, "[data-search-input]", "keydown", move |event| {
         let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {

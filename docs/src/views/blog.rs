@@ -143,7 +143,10 @@ pub fn BlogIndex(page: usize) -> impl IntoView {
                 title="News and engineering notes".to_owned()
                 lead="Releases, how LuckyPlans is built, and what we measured along the way.".to_owned()
             />
-            <nav aria-label="Blog tags" class="mt-6">
+            <nav aria-label="Blog tags" class="mt-6 flex flex-wrap items-center gap-3">
+                <a class="link text-sm" href="/blog/tags">
+                    "All tags"
+                </a>
                 <ul class="flex flex-wrap gap-2">
                     {tags
                         .into_iter()
@@ -214,13 +217,13 @@ pub fn TagList() -> impl IntoView {
 
 /// `/blog/tags/{tag}`.
 #[component]
-pub fn TagPage(tag: String) -> impl IntoView {
-    let posts: Vec<Post> = library()?.posts_tagged(&tag).into_iter().cloned().collect();
+pub fn TagPage(tag: &'static str) -> impl IntoView {
+    let posts: Vec<Post> = library()?.posts_tagged(tag).into_iter().cloned().collect();
     let count = posts.len();
     Some(view! {
         <SeoMeta
             site=Site::Docs
-            path=tag_href(&tag)
+            path=tag_href(tag)
             title=format!("Posts tagged #{tag}")
             description=format!("Posts of the LuckyPlans blog about {tag}.")
         />
@@ -241,10 +244,12 @@ pub fn TagPage(tag: String) -> impl IntoView {
 
 /// `/blog/{slug}`.
 #[component]
-pub fn PostPage(slug: String) -> impl IntoView {
+pub fn PostPage(post: &'static Post) -> impl IntoView {
     let library = library()?;
-    let position = library.posts.iter().position(|post| post.slug == slug)?;
-    let post = library.posts[position].clone();
+    let position = library
+        .posts
+        .iter()
+        .position(|known| known.slug == post.slug)?;
     let newer = position.checked_sub(1).and_then(|i| library.posts.get(i));
     let older = library.posts.get(position + 1);
     let edit = edit_url(post.source_path);
@@ -270,7 +275,7 @@ pub fn PostPage(slug: String) -> impl IntoView {
                         <Tags tags=post.tags.clone() />
                     </div>
                 </header>
-                <TocMenu entries=post.toc.clone() />
+                <TocMenu entries=&post.toc />
                 <div class="prose-doc mt-8" inner_html=post.html.clone()></div>
                 <PageFooter updated=post.updated edit />
                 <nav class="pager" aria-label="Newer and older posts">
@@ -294,7 +299,7 @@ pub fn PostPage(slug: String) -> impl IntoView {
                         })}
                 </nav>
             </article>
-            <Toc entries=post.toc.clone() />
+            <Toc entries=&post.toc />
         </div>
     })
 }

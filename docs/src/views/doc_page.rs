@@ -37,7 +37,7 @@ pub fn DocPage(index: usize) -> impl IntoView {
             description=page.description.clone()
         />
         <div class="docs-layout container-wide">
-            <Sidebar current=page.url.clone() />
+            <Sidebar current=&page.url />
             <article class="docs-article" aria-labelledby="page-title">
                 <header>
                     <h1 id="page-title" class="display-2">
@@ -45,7 +45,7 @@ pub fn DocPage(index: usize) -> impl IntoView {
                     </h1>
                     <p class="lead mt-3">{page.description.clone()}</p>
                 </header>
-                <TocMenu entries=page.toc.clone() />
+                <TocMenu entries=&page.toc />
                 <div class="prose-doc mt-8" inner_html=page.html.clone()></div>
                 <PageFooter updated=page.updated edit />
                 <nav class="pager" aria-label="Previous and next page">
@@ -69,7 +69,7 @@ pub fn DocPage(index: usize) -> impl IntoView {
                         })}
                 </nav>
             </article>
-            <Toc entries=page.toc.clone() />
+            <Toc entries=&page.toc />
         </div>
     })
 }

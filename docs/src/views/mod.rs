@@ -59,8 +59,8 @@ enum Target {
     Doc(usize),
     BlogIndex(usize),
     Tags,
-    Tag(String),
-    Post(String),
+    Tag(&'static str),
+    Post(&'static crate::content::Post),
     Search,
     Missing,
 }
@@ -80,10 +80,13 @@ fn resolve(path: &str) -> Target {
             _ => Target::Missing,
         },
         ["blog", "tags"] => Target::Tags,
-        ["blog", "tags", tag] if !library.posts_tagged(tag).is_empty() => {
-            Target::Tag((*tag).to_owned())
-        }
-        ["blog", slug] if library.post(slug).is_some() => Target::Post((*slug).to_owned()),
+        ["blog", "tags", tag] => library
+            .posts
+            .iter()
+            .flat_map(|post| &post.tags)
+            .find(|known| known == tag)
+            .map_or(Target::Missing, |known| Target::Tag(known)),
+        ["blog", slug] => library.post(slug).map_or(Target::Missing, Target::Post),
         ["search"] => Target::Search,
         _ => library
             .page(&format!("/{path}"))
@@ -100,7 +103,7 @@ fn Resolve() -> impl IntoView {
         Target::BlogIndex(page) => view! { <blog::BlogIndex page /> }.into_any(),
         Target::Tags => view! { <blog::TagList /> }.into_any(),
         Target::Tag(tag) => view! { <blog::TagPage tag /> }.into_any(),
-        Target::Post(slug) => view! { <blog::PostPage slug /> }.into_any(),
+        Target::Post(post) => view! { <blog::PostPage post /> }.into_any(),
         Target::Search => view! { <search_page::SearchPage /> }.into_any(),
         Target::Missing => view! { <not_found::DocsNotFound /> }.into_any(),
     }

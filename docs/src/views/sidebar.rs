@@ -7,12 +7,12 @@ use crate::content::{SidebarItem, library};
 use crate::model::TocEntry;
 
 #[component]
-pub fn Sidebar(current: String) -> impl IntoView {
+pub fn Sidebar(current: &'static str) -> impl IntoView {
     let items = library()
         .map(|library| library.sidebar.clone())
         .unwrap_or_default();
-    let mobile = tree(&items, &current);
-    let desktop = tree(&items, &current);
+    let mobile = tree(&items, current);
+    let desktop = tree(&items, current);
     view! {
         <details class="docs-menu lg:hidden">
             <summary class="docs-menu-summary">"Documentation menu"</summary>
@@ -82,13 +82,13 @@ fn toc_links(entries: &[TocEntry]) -> impl IntoView + use<> {
 /// "On this page": the page's `##` and `###` headings, in a column beside the text on
 /// wide screens. The browser marks the section being read with `aria-current`.
 #[component]
-pub fn Toc(entries: Vec<TocEntry>) -> impl IntoView {
+pub fn Toc(entries: &'static [TocEntry]) -> impl IntoView {
     (!entries.is_empty()).then(|| {
         view! {
             <aside class="docs-toc hidden xl:block">
                 <nav aria-label="On this page" class="toc" data-toc>
                     <p class="toc-title">"On this page"</p>
-                    <ul class="mt-3 space-y-1">{toc_links(&entries)}</ul>
+                    <ul class="mt-3 space-y-1">{toc_links(entries)}</ul>
                 </nav>
             </aside>
         }
@@ -97,12 +97,12 @@ pub fn Toc(entries: Vec<TocEntry>) -> impl IntoView {
 
 /// The same contents as a disclosure above the text, where there is no room beside it.
 #[component]
-pub fn TocMenu(entries: Vec<TocEntry>) -> impl IntoView {
+pub fn TocMenu(entries: &'static [TocEntry]) -> impl IntoView {
     (!entries.is_empty()).then(|| {
         view! {
             <details class="toc-mobile xl:hidden">
                 <summary class="docs-menu-summary">"On this page"</summary>
-                <ul class="mt-2 space-y-1">{toc_links(&entries)}</ul>
+                <ul class="mt-2 space-y-1">{toc_links(entries)}</ul>
             </details>
         }
     })

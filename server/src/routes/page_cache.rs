@@ -326,7 +326,7 @@ pub fn inline_script_hashes(html: &[u8]) -> ScriptHashes {
             break;
         };
         if !tag.contains(" src=") {
-            let digest = Sha256::digest(body_and_rest[..close].as_bytes());
+            let digest = Sha256::digest(&body_and_rest.as_bytes()[..close]);
             sources.push_str(" 'sha256-");
             sources.push_str(&STANDARD.encode(digest));
             sources.push('\'');

@@ -182,9 +182,11 @@ fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
         provide_context(edge.clone());
         let nonce = use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
-        if let Some(CspNonce(nonce)) = nonce {
-            provide_context(leptos::nonce::Nonce::from_value(nonce));
-        }
+        // Pages without a request nonce (landing and docs, served from the page cache)
+        // are shared by every visitor: their inline scripts are allowed by hash, and the
+        // random nonce Leptos would otherwise render into them must not be baked in.
+        let nonce = nonce.map_or_else(|| Arc::from(""), |CspNonce(nonce)| nonce);
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 

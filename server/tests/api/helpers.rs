@@ -332,11 +332,16 @@ fn write_site_fixture(root: &Path) -> PathBuf {
         .expect("js");
         std::fs::write(pkg.join("luckyplans.wasm"), b"\0asm\x01\0\0\0").expect("wasm");
         std::fs::write(pkg.join("luckyplans.css"), "body{color:red}\n".repeat(100)).expect("css");
-        std::fs::write(
-            site_root.join(site).join("favicon.svg"),
-            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-        )
-        .expect("favicon");
+        // The public files, as cargo-leptos copies them into every site.
+        let public = Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+        for file in std::fs::read_dir(&public).expect("public/") {
+            let file = file.expect("entry").path();
+            std::fs::copy(
+                &file,
+                site_root.join(site).join(file.file_name().expect("name")),
+            )
+            .expect("copy a public file");
+        }
     }
     std::fs::write(site_root.join("secret.txt"), SECRET_FILE_CONTENT).expect("secret");
     std::fs::write(root.join("secret.txt"), SECRET_FILE_CONTENT).expect("secret");

@@ -110,7 +110,7 @@ async fn every_site_answers_unknown_paths_with_its_own_404_page() {
 #[tokio::test]
 async fn docs_pages_render_their_markdown() {
     let app = spawn_app().await;
-    let (status, _, html) = app.page("docs.localhost", "/configuration").await;
+    let (status, _, html) = app.page("docs.localhost", "/reference/configuration").await;
     assert_eq!(status, 200);
     assert!(
         html.contains("LP_BASE_DOMAIN"),
