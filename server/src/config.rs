@@ -822,6 +822,17 @@ fn parse_objects(settings: &Settings, data_dir: &Path) -> Result<ObjectStoreConf
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_configuration_reference_lists_every_setting() {
+        let reference = include_str!("../../docs/content/docs/reference/configuration.md");
+        for key in ENV_KEYS {
+            assert!(
+                reference.contains(&format!("| `{key}` |")),
+                "{key} is missing from the configuration reference"
+            );
+        }
+    }
+
     use super::*;
 
     fn from(settings: Settings) -> Result<Config, ConfigError> {

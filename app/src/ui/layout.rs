@@ -136,6 +136,11 @@ pub fn SiteFooter() -> impl IntoView {
                             </a>
                         </li>
                         <li>
+                            <a class="link-quiet" href=urls.url(Site::Docs, "/blog")>
+                                "Blog"
+                            </a>
+                        </li>
+                        <li>
                             <a class="link-quiet" href=urls.url(Site::Beta, "/")>
                                 "Open the app"
                             </a>

@@ -124,6 +124,12 @@ fn SearchDialog() -> impl IntoView {
                 event.prevent_default();
                 selected.update(|i| *i = i.saturating_sub(1));
             }
+            // A search field swallows the first Escape (it clears the text) before the
+            // dialog sees it; close on the first press all the same.
+            "Escape" => {
+                event.prevent_default();
+                close();
+            }
             "Enter" => {
                 event.prevent_default();
                 if let Some(hit) = hits().get(selected.get_untracked()) {

@@ -25,7 +25,7 @@ pub fn DocsHeader() -> impl IntoView {
 #[component]
 pub fn SearchBox() -> impl IntoView {
     view! {
-        <a href="/search" class="btn-icon sm:hidden" aria-label="Search docs and blog" data-search-open>
+        <a href="/search" class="btn-icon lg:hidden" aria-label="Search docs and blog" data-search-open>
             <Icon kind=IconKind::Search />
         </a>
         <form action="/search" method="get" role="search" class="search-box" data-search-form>
