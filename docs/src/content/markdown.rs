@@ -81,6 +81,12 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
                             reason,
                         }
                     })?;
+                    // Code is searchable too: commands and settings are what people look for.
+                    if let Some(section) = sections.last_mut() {
+                        section.text.push(' ');
+                        section.text.push_str(text);
+                        section.text.push(' ');
+                    }
                     let label = if language.is_empty() {
                         "text"
                     } else {
