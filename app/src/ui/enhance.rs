@@ -26,6 +26,17 @@ pub fn enhance_static_page() {
     });
 }
 
+/// The elements matching `selector` in `document`, as HTML elements.
+pub fn select_all(document: &web_sys::Document, selector: &str) -> Vec<web_sys::HtmlElement> {
+    let Ok(nodes) = document.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..nodes.length())
+        .filter_map(|index| nodes.item(index))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
 /// Adds `handler` for `event` to every element matching `selector`.
 pub fn on_each(
     document: &web_sys::Document,
@@ -33,15 +44,8 @@ pub fn on_each(
     event: &str,
     handler: impl Fn(web_sys::Event) + Clone + 'static,
 ) {
-    let Ok(elements) = document.query_selector_all(selector) else {
-        return;
-    };
-    for index in 0..elements.length() {
-        let Some(element) = elements.item(index) else {
-            continue;
-        };
-        let handler = handler.clone();
-        let closure = Closure::<dyn Fn(web_sys::Event)>::new(handler);
+    for element in select_all(document, selector) {
+        let closure = Closure::<dyn Fn(web_sys::Event)>::new(handler.clone());
         // A failed listener leaves the element as the server rendered it.
         let _ = element.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
         // The page lives as long as the listener: nothing to drop.
@@ -53,25 +57,13 @@ fn show_signed_in(name: &str) {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
     };
-    let toggle = |selector: &str, hidden: bool| {
-        if let Ok(elements) = document.query_selector_all(selector) {
-            for index in 0..elements.length() {
-                if let Some(element) = elements
-                    .item(index)
-                    .and_then(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    element.set_hidden(hidden);
-                }
-            }
-        }
-    };
-    toggle("[data-account=signed-out]", true);
-    toggle("[data-account=signed-in]", false);
-    if let Ok(names) = document.query_selector_all("[data-account-name]") {
-        for index in 0..names.length() {
-            if let Some(node) = names.item(index) {
-                node.set_text_content(Some(name));
-            }
-        }
+    for element in select_all(&document, "[data-account=signed-out]") {
+        element.set_hidden(true);
+    }
+    for element in select_all(&document, "[data-account=signed-in]") {
+        element.set_hidden(false);
+    }
+    for element in select_all(&document, "[data-account-name]") {
+        element.set_text_content(Some(name));
     }
 }

@@ -1,6 +1,6 @@
 //! A "Copy" button on every code block.
 
-use app::ui::enhance::on_each;
+use app::ui::enhance::{on_each, select_all};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
 
@@ -11,16 +11,7 @@ pub fn add_copy_buttons() {
     let Some(document) = web_sys::window().and_then(|window| window.document()) else {
         return;
     };
-    let Ok(blocks) = document.query_selector_all(".code-block") else {
-        return;
-    };
-    for index in 0..blocks.length() {
-        let Some(block) = blocks
-            .item(index)
-            .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
-        else {
-            continue;
-        };
+    for block in select_all(&document, ".code-block") {
         let Ok(button) = document.create_element("button") else {
             continue;
         };

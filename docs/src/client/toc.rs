@@ -1,5 +1,6 @@
 //! Marks the table-of-contents entry of the section being read.
 
+use app::ui::enhance::select_all;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -14,52 +15,27 @@ pub fn follow_reading_position() {
     let Some(document) = window.document() else {
         return;
     };
-    let Ok(links) = document.query_selector_all("[data-toc] [data-toc-link]") else {
+    let links = select_all(&document, "[data-toc] [data-toc-link]");
+    let Some(first) = links.first().map(anchor_of) else {
         return;
     };
-    if links.length() == 0 {
-        return;
-    }
     let update = move || {
         let Some(document) = web_sys::window().and_then(|window| window.document()) else {
             return;
         };
-        let mut current: Option<String> = None;
-        for index in 0..links.length() {
-            let Some(link) = links
-                .item(index)
-                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
-            else {
-                continue;
-            };
-            let id = link
-                .get_attribute("href")
-                .unwrap_or_default()
-                .trim_start_matches('#')
-                .to_owned();
-            if let Some(heading) = document.get_element_by_id(&id)
-                && heading.get_bounding_client_rect().top() <= READING_LINE_PX
-            {
-                current = Some(id);
-            }
-        }
-        // Before the first heading, the first entry is the one being read.
-        let current = current.or_else(|| {
-            links
-                .item(0)
-                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
-                .and_then(|link| link.get_attribute("href"))
-                .map(|href| href.trim_start_matches('#').to_owned())
-        });
-        for index in 0..links.length() {
-            let Some(link) = links
-                .item(index)
-                .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
-            else {
-                continue;
-            };
-            let href = link.get_attribute("href").unwrap_or_default();
-            if current.as_deref() == Some(href.trim_start_matches('#')) {
+        // The last heading above the reading line; before the first, the first entry.
+        let current = links
+            .iter()
+            .rev()
+            .map(anchor_of)
+            .find(|id| {
+                document.get_element_by_id(id).is_some_and(|heading| {
+                    heading.get_bounding_client_rect().top() <= READING_LINE_PX
+                })
+            })
+            .unwrap_or_else(|| first.clone());
+        for link in &links {
+            if anchor_of(link) == current {
                 let _ = link.set_attribute("aria-current", "location");
             } else {
                 let _ = link.remove_attribute("aria-current");
@@ -76,4 +52,12 @@ pub fn follow_reading_position() {
         &options,
     );
     on_scroll.forget();
+}
+
+/// The heading id a table-of-contents link points at.
+fn anchor_of(link: &web_sys::HtmlElement) -> String {
+    link.get_attribute("href")
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_owned()
 }

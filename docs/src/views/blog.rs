@@ -4,7 +4,7 @@ use app::site::Site;
 use app::ui::{Icon, IconKind, SeoMeta};
 use leptos::prelude::*;
 
-use super::doc_page::{PageFooter, edit_url, long_date};
+use super::doc_page::{PageFooter, Pager, edit_url, long_date};
 use super::sidebar::{Toc, TocMenu};
 use crate::content::{POSTS_PER_PAGE, Post, library, page_count};
 
@@ -278,26 +278,11 @@ pub fn PostPage(post: &'static Post) -> impl IntoView {
                 <TocMenu entries=&post.toc />
                 <div class="prose-doc mt-8" inner_html=post.html.clone()></div>
                 <PageFooter updated=post.updated edit />
-                <nav class="pager" aria-label="Newer and older posts">
-                    {newer
-                        .map(|post| {
-                            view! {
-                                <a class="pager-link" href=post.url.clone() rel="prev">
-                                    <span class="text-muted text-sm">"Newer post"</span>
-                                    <span>{post.title.clone()}</span>
-                                </a>
-                            }
-                        })}
-                    {older
-                        .map(|post| {
-                            view! {
-                                <a class="pager-link ml-auto text-right" href=post.url.clone() rel="next">
-                                    <span class="text-muted text-sm">"Older post"</span>
-                                    <span>{post.title.clone()}</span>
-                                </a>
-                            }
-                        })}
-                </nav>
+                <Pager
+                    label="Newer and older posts"
+                    previous=newer.map(|post| ("Newer post", post.url.as_str(), post.title.as_str()))
+                    next=older.map(|post| ("Older post", post.url.as_str(), post.title.as_str()))
+                />
             </article>
             <Toc entries=&post.toc />
         </div>

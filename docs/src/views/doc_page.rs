@@ -48,30 +48,41 @@ pub fn DocPage(index: usize) -> impl IntoView {
                 <TocMenu entries=&page.toc />
                 <div class="prose-doc mt-8" inner_html=page.html.clone()></div>
                 <PageFooter updated=page.updated edit />
-                <nav class="pager" aria-label="Previous and next page">
-                    {previous
-                        .map(|page| {
-                            view! {
-                                <a class="pager-link" href=page.url.clone() rel="prev">
-                                    <span class="text-muted text-sm">"Previous"</span>
-                                    <span>{page.title.clone()}</span>
-                                </a>
-                            }
-                        })}
-                    {next
-                        .map(|page| {
-                            view! {
-                                <a class="pager-link ml-auto text-right" href=page.url.clone() rel="next">
-                                    <span class="text-muted text-sm">"Next"</span>
-                                    <span>{page.title.clone()}</span>
-                                </a>
-                            }
-                        })}
-                </nav>
+                <Pager
+                    label="Previous and next page"
+                    previous=previous.map(|page| ("Previous", page.url.as_str(), page.title.as_str()))
+                    next=next.map(|page| ("Next", page.url.as_str(), page.title.as_str()))
+                />
             </article>
             <Toc entries=&page.toc />
         </div>
     })
+}
+
+/// A neighbour in reading order: caption ("Previous"), URL and title.
+pub type Neighbour = (&'static str, &'static str, &'static str);
+
+/// Links to the neighbours of a page or post.
+#[component]
+pub fn Pager(
+    label: &'static str,
+    previous: Option<Neighbour>,
+    next: Option<Neighbour>,
+) -> impl IntoView {
+    let link = |(caption, href, title): Neighbour, rel: &'static str, class: &'static str| {
+        view! {
+            <a class=class href=href rel=rel>
+                <span class="text-muted text-sm">{caption}</span>
+                <span>{title}</span>
+            </a>
+        }
+    };
+    view! {
+        <nav class="pager" aria-label=label>
+            {previous.map(|neighbour| link(neighbour, "prev", "pager-link"))}
+            {next.map(|neighbour| link(neighbour, "next", "pager-link ml-auto text-right"))}
+        </nav>
+    }
 }
 
 /// Last updated date and the edit link under a page or post.
