@@ -247,21 +247,44 @@ async fn return_to_is_honoured_only_for_same_site_paths() {
 async fn every_site_header_knows_who_is_signed_in() {
     let app = spawn_app().await;
     let cookie = register(&app, "ada@example.org").await;
+    let port = app.addr.port();
     for host in ["localhost", "docs.localhost"] {
+        // Landing and docs pages are shared by everyone (they are cached): the HTML is
+        // the same with or without a session and carries nothing personal...
         let anonymous = page(&app, host, "/", None)
             .await
             .text()
             .await
             .expect("html");
-        assert!(anonymous.contains(">Sign in<"), "{host}");
-        assert!(!anonymous.contains("Ada Lovelace"), "{host}");
         let signed_in = page(&app, host, "/", Some(&cookie))
             .await
             .text()
             .await
             .expect("html");
-        assert!(signed_in.contains(">Open the app<"), "{host}");
-        assert!(signed_in.contains("Ada Lovelace"), "{host}");
+        assert_eq!(
+            anonymous, signed_in,
+            "{host}: the page is the same for everyone"
+        );
+        assert!(anonymous.contains(">Sign in<"), "{host}");
+        assert!(!signed_in.contains("Ada Lovelace"), "{host}");
+        assert!(
+            signed_in.contains("data-account=\"signed-in\"")
+                && signed_in.contains(">Open the app<"),
+            "{host}: the signed-in corner is there for the browser to show"
+        );
+        // ...and the browser asks the shared `me` function on the same host.
+        let me = app
+            .client
+            .post(app.url("/api/auth/me"))
+            .header("host", format!("{host}:{port}"))
+            .header("origin", format!("http://{host}:{port}"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .expect("me");
+        assert_eq!(me.status(), 200, "{host}");
+        let me: serde_json::Value = me.json().await.expect("json");
+        assert_eq!(me["display_name"], "Ada Lovelace", "{host}");
     }
     let beta = page(&app, "beta.localhost", "/", Some(&cookie))
         .await
