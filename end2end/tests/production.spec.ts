@@ -17,7 +17,11 @@ test("signing in on the app changes the landing and docs headers", async ({ page
 
   await page.goto(url("luckyplans.test"));
   await hydrated(page);
-  await expect(page.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", url("beta.luckyplans.test", "/login"));
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toHaveAttribute(
+    "href",
+    url("beta.luckyplans.test", "/login"),
+  );
+  await expect(page.getByRole("main").getByRole("link", { name: "Create an account" }).first()).toBeVisible();
 
   await page.goto(url("beta.luckyplans.test", "/register"));
   await hydrated(page);
@@ -39,7 +43,13 @@ test("signing in on the app changes the landing and docs headers", async ({ page
     await hydrated(page);
     await expect(page.getByTestId("signed-in-as")).toHaveText("June Example");
     await expect(page.getByRole("banner").getByRole("link", { name: "Open the app" })).toHaveAttribute("href", url("beta.luckyplans.test"));
+    await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeHidden();
   }
+  // The landing page's own call to action follows too.
+  await page.goto(url("luckyplans.test"));
+  await hydrated(page);
+  await expect(page.getByRole("main").getByRole("link", { name: "Open the app" }).first()).toBeVisible();
+  await expect(page.getByRole("main").getByRole("link", { name: "Create an account" }).first()).toBeHidden();
   await page.screenshot({ path: info.outputPath("docs-signed-in.png") });
 
   await page.goto(url("beta.luckyplans.test", "/account"));
@@ -47,5 +57,5 @@ test("signing in on the app changes the landing and docs headers", async ({ page
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(url("beta.luckyplans.test"));
   await page.goto(url("luckyplans.test"));
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 });
