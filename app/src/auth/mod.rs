@@ -10,7 +10,6 @@
 
 pub mod api;
 pub mod model;
-mod nav;
 pub mod require;
 pub mod return_to;
 #[cfg(feature = "ssr")]
@@ -20,6 +19,5 @@ pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use nav::AccountNav;
 #[cfg(feature = "ssr")]
 pub use session_layer::{SESSION_COOKIE, SessionSettings, session_layer};

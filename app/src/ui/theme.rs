@@ -49,16 +49,22 @@ impl Theme {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl Theme {
+    /// The theme chosen in a request's `Cookie` headers, if any.
+    pub fn from_headers(headers: &http::HeaderMap) -> Option<Self> {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find_map(Self::from_cookie_header)
+    }
+}
+
 /// The theme chosen by the visitor of the current request, if any.
 #[cfg(feature = "ssr")]
 pub fn request_theme() -> Option<Theme> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(Theme::from_cookie_header)
+    Theme::from_headers(&use_context::<http::request::Parts>()?.headers)
 }
 
 /// A button that flips between light and dark and remembers the choice for a year.

@@ -82,14 +82,6 @@ impl PageCache {
     }
 }
 
-fn theme_of(headers: &HeaderMap) -> Option<Theme> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(Theme::from_cookie_header)
-}
-
 /// The caches of the sites that have one, for the fast path.
 #[derive(Clone, Debug)]
 pub struct CachedSites {
@@ -106,7 +98,7 @@ fn cache_key(request: &Request) -> Option<Key> {
         && !request.uri().path().starts_with("/api/"))
     .then(|| Key {
         path: request.uri().path().to_owned(),
-        theme: theme_of(request.headers()),
+        theme: Theme::from_headers(request.headers()),
     })
 }
 
