@@ -25,6 +25,13 @@ test("register, sign out, sign in and see the account page", async ({ page }, in
 
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  // Registering signs nobody in (the answer is the same for a taken email): sign in next.
+  await expect(page).toHaveURL(/\/login\?registered=1&returnTo=\/account$/);
+  await expect(page.getByTestId("registered")).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId("account-name")).toHaveText("Ada Lovelace");
   await hydrated(page);
@@ -59,6 +66,10 @@ test("the sign-in form works with JavaScript disabled", async ({ browser }) => {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(`${beta}/login?registered=1`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(`${beta}/`);
   // The header's account corner is rendered before the page is sent, not swapped in later.
   await expect(page.getByTestId("account-link")).toHaveText("Grace Hopper");

@@ -20,6 +20,12 @@ test("an administrator finds a user, disables them and reads it in the audit log
   await them.getByLabel("Email").fill(email);
   await them.getByLabel("Password").fill(PASSWORD);
   await them.getByRole("button", { name: "Create account" }).click();
+  // Registering signs nobody in: sign in with the password just chosen.
+  await expect(them).toHaveURL(`${beta}/login?registered=1`);
+  await hydrated(them);
+  await them.getByLabel("Email").fill(email);
+  await them.getByLabel("Password").fill(PASSWORD);
+  await them.getByRole("button", { name: "Sign in" }).click();
   await expect(them).toHaveURL(`${beta}/`);
 
   // A plain user sees the 403 page. (Development hosts do not share sessions, so they

@@ -29,6 +29,12 @@ test("signing in on the app changes the landing and docs headers", async ({ page
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  // Registering signs nobody in: sign in with the password just chosen.
+  await expect(page).toHaveURL(url("beta.luckyplans.test", "/login?registered=1"));
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(url("beta.luckyplans.test"));
 
   const cookies = await context.cookies();

@@ -195,7 +195,8 @@ impl Application {
     }
 }
 
-/// Deletes expired rows of the session registry every minute.
+/// Deletes expired rows of the session registry, and per-address sign-in failure counts
+/// that are over, every minute.
 fn spawn_registry_cleanup(auth: AuthContext) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
@@ -205,6 +206,11 @@ fn spawn_registry_cleanup(auth: AuthContext) -> tokio::task::JoinHandle<()> {
                 app::auth::ssr::registry::remove_expired(&auth.database, auth.limits).await
             {
                 tracing::warn!(error = %err, "expired-session registry cleanup failed");
+            }
+            if let Err(err) =
+                app::auth::ssr::throttle::remove_stale(&auth.database, auth.lockout).await
+            {
+                tracing::warn!(error = %err, "sign-in failure cleanup failed");
             }
         }
     })

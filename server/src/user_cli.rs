@@ -166,6 +166,7 @@ async fn open(config: &Config) -> Result<AuthContext, String> {
         limits: config.session_limits(),
         lockout: config.lockout,
         oidc: None,
+        hashing: app::auth::ssr::password::HashingGate::sized_to_cores(),
     })
 }
 

@@ -6,15 +6,17 @@
 
 use leptos::prelude::*;
 
-use super::model::{AuthError, CurrentUser, SessionInfo};
+use super::model::{AuthError, CurrentUser, ProviderLinks, SessionInfo};
 
-/// Creates an account and signs it in.
+/// Creates an account, unless the email already has one. The answer is the same either
+/// way and signs nobody in, so it cannot tell anyone which emails are registered: the
+/// new owner signs in next, with the password they chose.
 #[server(prefix = "/api", endpoint = "auth/register")]
 pub async fn register(
     email: String,
     password: String,
     display_name: String,
-) -> Result<CurrentUser, AuthError> {
+) -> Result<(), AuthError> {
     with_status(super::ssr::handlers::register(email, password, display_name).await)
 }
 
@@ -80,13 +82,22 @@ pub async fn sign_in_provider() -> Result<Option<String>, AuthError> {
         .map(|provider| provider.settings.display_name.clone()))
 }
 
-/// Sets the response status that matches an error.
+/// The configured provider and the identities of it linked to the signed-in user.
+#[server(prefix = "/api", endpoint = "auth/linked_identities")]
+pub async fn linked_identities() -> Result<ProviderLinks, AuthError> {
+    with_status(super::ssr::oidc::linked_identities().await)
+}
+
+/// Sets the response status (and `Retry-After`, when it has one) that matches an error.
 #[cfg(feature = "ssr")]
 pub fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {
     if let Err(err) = &result
         && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
     {
         response.set_status(err.status_code());
+        if let Some(seconds) = err.retry_after_secs() {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+        }
     }
     result
 }

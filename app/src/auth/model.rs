@@ -152,18 +152,27 @@ pub enum ProviderSignInError {
     Failed,
     Unavailable,
     EmailMissing,
-    EmailUnverified,
+    /// The provider's email belongs to an account that never proved it owns the address:
+    /// signing in there would hand that account to whoever controls the provider identity
+    /// (or hand the provider user an account someone else registered first).
+    AccountExists,
+    /// Linking: this provider identity already belongs to another account.
+    AlreadyLinked,
+    /// Linking: the session that started the link is no longer signed in.
+    NotSignedIn,
     Disabled,
 }
 
 impl ProviderSignInError {
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 9] = [
         Self::Denied,
         Self::Expired,
         Self::Failed,
         Self::Unavailable,
         Self::EmailMissing,
-        Self::EmailUnverified,
+        Self::AccountExists,
+        Self::AlreadyLinked,
+        Self::NotSignedIn,
         Self::Disabled,
     ];
 
@@ -174,7 +183,9 @@ impl ProviderSignInError {
             Self::Failed => "provider_failed",
             Self::Unavailable => "provider_unavailable",
             Self::EmailMissing => "provider_email_missing",
-            Self::EmailUnverified => "provider_email_unverified",
+            Self::AccountExists => "provider_account_exists",
+            Self::AlreadyLinked => "provider_already_linked",
+            Self::NotSignedIn => "provider_not_signed_in",
             Self::Disabled => "account_disabled",
         }
     }
@@ -198,8 +209,14 @@ impl ProviderSignInError {
             Self::EmailMissing => {
                 "The identity provider did not share an email address, which an account needs."
             }
-            Self::EmailUnverified => {
-                "An account with this email already exists, and the provider has not verified the address. Sign in with your password instead."
+            Self::AccountExists => {
+                "An account with this email already exists, and it is not linked to this identity provider. Sign in with that account's password, then link the provider from your account page."
+            }
+            Self::AlreadyLinked => {
+                "That identity provider account is already linked to another LuckyPlans account. Nothing was changed."
+            }
+            Self::NotSignedIn => {
+                "Linking needs you to stay signed in until the provider sends you back. Sign in and try again."
             }
             Self::Disabled => {
                 "This account is disabled. Ask an administrator if you think this is a mistake."
@@ -207,6 +224,27 @@ impl ProviderSignInError {
         }
     }
 }
+
+/// A provider identity linked to the signed-in user's account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedIdentity {
+    /// The provider's email for this identity, if it shared one.
+    pub email: Option<String>,
+    /// Unix seconds.
+    pub linked_at: i64,
+}
+
+/// What the account page shows about single sign-on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderLinks {
+    /// The configured provider's name, if there is one.
+    pub provider: Option<String>,
+    /// Identities of the configured provider linked to this account.
+    pub linked: Vec<LinkedIdentity>,
+}
+
+/// Where the signed-in user links the configured provider to their account (a form post).
+pub const PROVIDER_LINK_PATH: &str = "/auth/oidc/link";
 
 /// A problem with one form field, shown next to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,6 +284,12 @@ pub enum AuthError {
     /// The request does not fit the current state (cancelling a task that has ended).
     #[error("{message}")]
     Conflict { message: String },
+    /// Too many wrong passwords for this account from this address; wait and retry.
+    #[error("Too many wrong passwords. Try again in {retry_after_secs} seconds.")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// Every password check is busy; the request was not attempted.
+    #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
+    Busy { retry_after_secs: u64 },
     /// Something failed on the server; details are in its logs, not here.
     #[error("Something went wrong on our side. Try again in a moment.")]
     Internal,
@@ -284,8 +328,20 @@ impl AuthError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Request { .. } => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// Seconds for a `Retry-After` header, for the errors that have one.
+    pub const fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 }

@@ -6,9 +6,12 @@ use leptos_meta::Title;
 
 use super::forms::{FormAlert, field_error, form_error, go_to};
 use crate::auth::api::{
-    ChangePassword, EndOtherSessions, EndSession, Logout, UpdateProfile, sessions,
+    ChangePassword, EndOtherSessions, EndSession, Logout, UpdateProfile, linked_identities,
+    sessions,
 };
-use crate::auth::model::{CurrentUser, Role, SessionInfo};
+use crate::auth::model::{
+    CurrentUser, PROVIDER_LINK_PATH, ProviderLinks, ProviderSignInError, Role, SessionInfo,
+};
 use crate::auth::require::RequireUser;
 use crate::ui::TextField;
 use crate::ui::time::{format_utc, iso};
@@ -52,6 +55,7 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
             </dl>
         </div>
         <ProfileForm rename current=user.display_name />
+        <ProviderCard />
         <SessionsCard />
         <ChangePasswordForm />
         <div class="mt-6">
@@ -96,6 +100,76 @@ fn ProfileForm(rename: ServerAction<UpdateProfile>, current: String) -> impl Int
             </div>
         </div>
     }
+}
+
+/// Single sign-on: the provider identities linked to this account, and linking one. A
+/// provider identity reaches an existing account only this way, by its signed-in owner.
+#[component]
+fn ProviderCard() -> impl IntoView {
+    let links = Resource::new_blocking(|| (), |()| linked_identities());
+    let query = leptos_router::hooks::use_query_map();
+    let status = move || {
+        let query = query.read();
+        if query.get("linked").is_some() {
+            return Some((false, "Linked. You can now sign in with it.".to_owned()));
+        }
+        query
+            .get("link_error")
+            .and_then(|code| ProviderSignInError::parse(&code))
+            .map(|error| (true, error.message().to_owned()))
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match links.await {
+                    Ok(ProviderLinks { provider: Some(name), linked }) => Either::Left(view! {
+                        <div class="card mt-6" role="region" aria-labelledby="provider-title">
+                            <h2 id="provider-title" class="title-3">"Single sign-on"</h2>
+                            {status().map(|(failed, message)| if failed {
+                                Either::Left(view! { <p class="alert mt-3" role="alert" data-testid="link-error">{message}</p> })
+                            } else {
+                                Either::Right(view! { <p class="mt-3 text-sm text-accent" role="status" data-testid="link-status">{message}</p> })
+                            })}
+                            <ProviderIdentities name linked />
+                        </div>
+                    }),
+                    _ => Either::Right(()),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProviderIdentities(
+    name: String,
+    linked: Vec<crate::auth::model::LinkedIdentity>,
+) -> impl IntoView {
+    if linked.is_empty() {
+        return Either::Left(view! {
+            <p class="mt-1 text-sm text-muted">
+                {format!("Link your {name} account to sign in with it. You will be asked to sign in there.")}
+            </p>
+            <form method="post" action=PROVIDER_LINK_PATH class="mt-4">
+                <button class="btn btn-secondary" type="submit" data-testid="link-provider">
+                    {format!("Link {name}")}
+                </button>
+            </form>
+        });
+    }
+    Either::Right(view! {
+        <ul class="mt-4 divide-y divide-line" data-testid="linked-identities">
+            {linked.into_iter().map(|identity| view! {
+                <li class="py-3">
+                    <span class="font-medium">{name.clone()}</span>
+                    " · "
+                    {identity.email.unwrap_or_else(|| "no email shared".to_owned())}
+                    " · linked "
+                    <time datetime=iso(identity.linked_at)>{format_utc(identity.linked_at)}</time>
+                </li>
+            }).collect_view()}
+        </ul>
+    })
 }
 
 /// Every session of the user: device, address, times; end one or all the others.

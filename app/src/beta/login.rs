@@ -94,7 +94,13 @@ fn ProviderSignIn(return_to: Memo<String>) -> impl IntoView {
             format!("{PROVIDER_START_PATH}?returnTo={}", encode(&target))
         }
     };
+    let registered = move || query.read().get("registered").is_some();
     view! {
+        {move || registered().then(|| view! {
+            <p class="mb-5 text-sm text-accent" role="status" data-testid="registered">
+                "If this email was new, your account is ready: sign in with the password you just chose. If it already had an account, sign in with that account's password."
+            </p>
+        })}
         {move || provider_error().map(|message| view! {
             <p class="alert mb-5" role="alert" data-testid="provider-error">{message}</p>
         })}

@@ -3,17 +3,28 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::forms::{
-    FormAlert, RedirectIfSignedIn, field_error, form_error, go_to_on_success, use_return_to,
-};
+use super::forms::{FormAlert, RedirectIfSignedIn, field_error, form_error, go_to, use_return_to};
 use crate::auth::api::Register;
+use crate::auth::return_to::encode;
 use crate::ui::TextField;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let return_to = use_return_to();
     let action = ServerAction::<Register>::new();
-    go_to_on_success(action, return_to);
+    // Registering signs nobody in (the answer is the same whether the email was free or
+    // not), so the next step is signing in with the password just chosen.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let target = return_to.get_untracked();
+            let mut login = "/login?registered=1".to_owned();
+            if target != "/" {
+                login.push_str("&returnTo=");
+                login.push_str(&encode(&target));
+            }
+            go_to(&login);
+        }
+    });
     view! {
         <Title text="Create an account" />
         <RedirectIfSignedIn return_to />

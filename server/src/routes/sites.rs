@@ -48,6 +48,7 @@ impl Sites {
         // While `cargo leptos watch` runs, files change under the running server.
         let watching = std::env::var_os("LEPTOS_WATCH").is_some();
         let rate_limit = Arc::new(AuthRateLimit::per_minute(config.auth_rate_limit_per_minute));
+        AuthRateLimit::spawn_pruning(&rate_limit);
         let session = app::auth::session_layer(
             state.sessions().clone(),
             &config.session_settings(state.urls()),
@@ -73,6 +74,7 @@ impl Sites {
                 landing_assets,
                 landing::LandingApp,
                 landing::shell,
+                Router::new(),
             )
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit))
@@ -84,6 +86,7 @@ impl Sites {
                 docs_assets,
                 docs::DocsApp,
                 docs::shell,
+                Router::new(),
             )
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit))
@@ -95,9 +98,10 @@ impl Sites {
                 beta_assets.clone(),
                 app::beta::App,
                 app::beta::shell,
+                // Single sign-on: plain routes, inside the session layer and the
+                // same-origin check like everything else.
+                app::auth::ssr::oidc::routes(state.auth().clone(), state.urls().clone()),
             )
-            // Single sign-on: plain routes, but inside the session layer.
-            .merge(app::auth::ssr::oidc::routes(state.auth().clone()))
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             // The admin section is part of the product build: same bundle, own root.
@@ -108,6 +112,8 @@ impl Sites {
                 beta_assets,
                 app::admin::AdminApp,
                 app::admin::shell,
+                // The login page offers single sign-on here too; the product app runs it.
+                app::auth::ssr::oidc::admin_routes(state.urls().clone()),
             )
             .layer(session)
             .layer(from_fn_with_state(rate_limit, auth_rate_limit)),
@@ -223,6 +229,7 @@ fn site_router<A, AV, SV>(
     assets: StaticAssets,
     app: A,
     shell: fn(LeptosOptions) -> SV,
+    plain_routes: Router,
 ) -> Router
 where
     A: Fn() -> AV + Clone + Send + Sync + 'static,
@@ -242,6 +249,7 @@ where
         .fallback(move |request: Request<Body>| not_found_page(request))
         .with_state(options)
         .merge(seo::routes(site, state.urls()))
+        .merge(plain_routes)
         // Files first, so a route such as `/{slug}` never shadows `/favicon.svg`.
         .layer(from_fn_with_state(assets, files_first))
         .layer(from_fn_with_state(

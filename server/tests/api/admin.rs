@@ -309,7 +309,8 @@ async fn the_audit_log_filters_by_user_action_and_day_and_pages() {
     assert_eq!(failed["total"], 3);
     assert_eq!(failed["entries"][0]["subject"]["email"], "ada@example.org");
     let ada = json(audit(vec![("user", "ADA@example".into())]).await).await;
-    assert_eq!(ada["total"], 4, "register + three failures: {ada}");
+    // Registering signs nobody in, so the sign-in that follows it is listed too.
+    assert_eq!(ada["total"], 5, "register, sign-in + three failures: {ada}");
 
     let today = chrono::Utc::now().date_naive();
     let tomorrow = today.succ_opt().expect("tomorrow");
@@ -334,4 +335,64 @@ async fn the_audit_log_filters_by_user_action_and_day_and_pages() {
     let page_two = json(audit(vec![("page", "2".into())]).await).await;
     assert_eq!(page_two["page"], 2);
     assert_eq!(page_two["entries"].as_array().expect("entries").len(), 0);
+}
+
+/// Runs one statement on whichever database the app uses.
+async fn execute(app: &TestApp, sql: &str) {
+    use app::storage::Database;
+    match app.app_state.database() {
+        Database::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+        Database::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),
+    }
+    .expect(sql);
+}
+
+#[tokio::test]
+async fn a_role_change_that_cannot_be_audited_does_not_happen_at_all() {
+    let app = spawn_app().await;
+    let root = admin(&app).await;
+    let ada = register(&app, "ada@example.org").await;
+    let ada_id = user_id(&app, &ada).await;
+
+    // The audit log cannot be written to: the role change must not happen unaudited,
+    // nor half (role changed, sessions not renewed).
+    execute(&app, "ALTER TABLE audit_log RENAME TO audit_log_away").await;
+    let response = call(
+        &app,
+        "admin/set_role",
+        &[("user_id", &ada_id), ("role", "admin")],
+        Some(&root),
+    )
+    .await;
+    execute(&app, "ALTER TABLE audit_log_away RENAME TO audit_log").await;
+    assert_eq!(response.status(), 500);
+    assert_eq!(json(response).await["code"], "internal");
+
+    assert_eq!(
+        me(&app, &ada).await["role"],
+        "user",
+        "the role is unchanged"
+    );
+    let renewing = count(
+        &app,
+        "SELECT COUNT(*) FROM user_sessions WHERE user_id = $1 AND renew_id",
+        &ada_id,
+    )
+    .await;
+    assert_eq!(renewing, 0, "no session was marked for renewal");
+
+    // With the log back, the same change goes through, audited.
+    let response = call(
+        &app,
+        "admin/set_role",
+        &[("user_id", &ada_id), ("role", "admin")],
+        Some(&root),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        audit_count(&app, "role_change").await,
+        2,
+        "root's, then ada's"
+    );
 }

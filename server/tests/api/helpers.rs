@@ -561,6 +561,8 @@ pub async fn me(app: &TestApp, cookie: &str) -> serde_json::Value {
     response.json().await.expect("json")
 }
 
+/// Creates an account and signs it in (registering alone signs nobody in); returns the
+/// session cookie.
 pub async fn register(app: &TestApp, email: &str) -> String {
     let response = post(
         app,
@@ -574,7 +576,7 @@ pub async fn register(app: &TestApp, email: &str) -> String {
     )
     .await;
     assert_eq!(response.status(), 200, "{:?}", response.text().await);
-    session_cookie(&response).expect("registering signs in")
+    sign_in(app, email, "reqwest").await
 }
 
 pub async fn audit_count(app: &TestApp, action: &str) -> i64 {

@@ -12,6 +12,7 @@ mod helpers;
 
 mod admin;
 mod auth;
+mod auth_limits;
 mod cli;
 mod docs_site;
 mod edge;

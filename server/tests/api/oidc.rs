@@ -12,8 +12,8 @@ use reqwest::redirect::Policy;
 use secrecy::SecretString;
 
 use crate::helpers::{
-    PASSWORD, Setup, TestApp, audit_count, count, location, me, page, register, session_cookie,
-    spawn_app, spawn_app_with,
+    PASSWORD, Setup, TestApp, audit_count, count, location, me, page, post, register,
+    session_cookie, spawn_app, spawn_app_with,
 };
 
 /// The provider process, stopped when dropped.
@@ -142,7 +142,8 @@ async fn start(app: &TestApp, return_to: &str) -> (String, String) {
     (location(&response), cookie)
 }
 
-/// Brings the provider's answer to the app's callback; returns the response.
+/// Brings the provider's answer to the app's callback, as the browser does when the
+/// provider redirects it (a cross-site top-level navigation); returns the response.
 async fn back_at_app(app: &TestApp, callback: &Url, cookie: &str) -> reqwest::Response {
     assert_eq!(callback.path(), "/auth/oidc/callback");
     assert_eq!(callback.host_str(), Some("beta.localhost"));
@@ -151,7 +152,20 @@ async fn back_at_app(app: &TestApp, callback: &Url, cookie: &str) -> reqwest::Re
         callback.path(),
         callback.query().unwrap_or_default()
     );
-    page(app, "beta.localhost", &path, Some(cookie)).await
+    app.get("beta.localhost", &path)
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "cross-site")
+        .header("sec-fetch-mode", "navigate")
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("callback")
+}
+
+/// A new session a response gives the browser in place of `sent`, if any: a removal cookie
+/// (empty value) or `sent` saved again under its own id are not new sessions.
+fn issued_session(response: &reqwest::Response, sent: &str) -> Option<String> {
+    session_cookie(response).filter(|cookie| cookie != "lp_session=" && cookie != sent)
 }
 
 /// A whole sign-in as `login`; returns the new session cookie.
@@ -215,31 +229,143 @@ async fn the_whole_flow_creates_an_account_once_and_signs_it_in() {
 }
 
 #[tokio::test]
-async fn a_verified_email_links_the_existing_account_and_roles_follow_the_claim() {
+async fn an_account_registered_first_with_the_victims_email_is_never_handed_the_victims_sign_on() {
+    let provider = Provider::start();
+    let app = app_with_provider(&provider, Some("realm_access.roles")).await;
+    // The attacker registers the victim's address first, with their own password. The
+    // victim is an administrator at the provider.
+    let attacker = register(&app, "admin-victim@example.test").await;
+    let attacker_account = me(&app, &attacker).await;
+
+    // The victim signs in with single sign-on for the first time.
+    let (authorize, cookie) = start(&app, "/account").await;
+    let callback = at_provider(&authorize, "admin-victim", true).await;
+    let response = back_at_app(&app, &callback, &cookie).await;
+    assert_eq!(
+        location(&response),
+        "/login?error=provider_account_exists&returnTo=/account"
+    );
+    assert!(
+        issued_session(&response, &cookie).is_none(),
+        "no session was issued"
+    );
+    assert!(me(&app, &cookie).await.is_null(), "not signed in");
+    let html = page(
+        &app,
+        "beta.localhost",
+        "/login?error=provider_account_exists",
+        None,
+    )
+    .await
+    .text()
+    .await
+    .expect("html");
+    assert!(
+        html.contains("then link the provider from your account page"),
+        "{html}"
+    );
+
+    // The attacker's account got nothing: no link, no role, no sign-in.
+    let identities = count(
+        &app,
+        "SELECT COUNT(*) FROM user_identities WHERE user_id = $1",
+        attacker_account["id"].as_str().expect("id"),
+    )
+    .await;
+    assert_eq!(identities, 0);
+    assert_eq!(me(&app, &attacker).await["role"], "user");
+    assert_eq!(audit_count(&app, "role_change").await, 0);
+    assert_eq!(audit_count(&app, "oidc_linked").await, 0);
+    let via_provider = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND details LIKE $1",
+        "%\"method\":\"oidc\"%",
+    )
+    .await;
+    assert_eq!(via_provider, 0);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM users WHERE email LIKE $1", "%").await,
+        1,
+        "no second account either"
+    );
+}
+
+/// A same-origin form post to the account page's link route.
+fn link_post(app: &TestApp) -> reqwest::RequestBuilder {
+    let port = app.addr.port();
+    app.client
+        .post(app.url("/auth/oidc/link"))
+        .header("host", format!("beta.localhost:{port}"))
+        .header("origin", format!("http://beta.localhost:{port}"))
+}
+
+/// Links the provider to the account `cookie` is signed in to, as `login` at the provider;
+/// returns the app's final answer.
+async fn link(app: &TestApp, cookie: &str, login: &str) -> reqwest::Response {
+    let response = link_post(app)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("link");
+    assert_eq!(response.status(), 303, "{:?}", response.text().await);
+    let callback = at_provider(&location(&response), login, true).await;
+    back_at_app(app, &callback, cookie).await
+}
+
+#[tokio::test]
+async fn the_owner_links_the_provider_from_the_account_page_and_then_roles_follow_the_claim() {
     let provider = Provider::start();
     let app = app_with_provider(&provider, Some("realm_access.roles")).await;
     let password_session = register(&app, "admin-carol@example.test").await;
     let existing = me(&app, &password_session).await;
+    let html = page(&app, "beta.localhost", "/account", Some(&password_session))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Link Test SSO"), "{html}");
+    assert!(html.contains("action=\"/auth/oidc/link\""), "{html}");
 
+    let linked = link(&app, &password_session, "admin-carol").await;
+    assert_eq!(location(&linked), "/account?linked=1");
+    assert!(
+        issued_session(&linked, &password_session).is_none(),
+        "linking keeps the session"
+    );
+    assert_eq!(me(&app, &password_session).await["id"], existing["id"]);
+    let html = page(
+        &app,
+        "beta.localhost",
+        "/account?linked=1",
+        Some(&password_session),
+    )
+    .await
+    .text()
+    .await
+    .expect("html");
+    assert!(html.contains("data-testid=\"linked-identities\""), "{html}");
+    assert!(!html.contains("Link Test SSO"), "{html}");
+
+    // Now single sign-on reaches the account, and the role claim applies.
     let cookie = sign_in_with_provider(&app, "admin-carol").await;
     let carol = me(&app, &cookie).await;
     assert_eq!(carol["id"], existing["id"], "linked, not duplicated");
     assert_eq!(carol["role"], "admin", "realm_access.roles contains admin");
     assert_eq!(audit_count(&app, "role_change").await, 1);
-    let linked = count(
+    let linked_from_account = count(
         &app,
         "SELECT COUNT(*) FROM audit_log WHERE action = 'oidc_linked' AND details LIKE $1",
-        "%\"created\":false%",
+        "%\"via\":\"account\"%",
     )
     .await;
-    assert_eq!(linked, 1);
+    assert_eq!(linked_from_account, 1);
 
     // A provider user without the role is a plain user.
     let bob = sign_in_with_provider(&app, "bob").await;
     assert_eq!(me(&app, &bob).await["role"], "user");
 
     // The password still works for the linked account.
-    let response = crate::helpers::post(
+    let response = post(
         &app,
         "login",
         &[
@@ -250,6 +376,91 @@ async fn a_verified_email_links_the_existing_account_and_roles_follow_the_claim(
     )
     .await;
     assert_eq!(response.status(), 200);
+
+    // Bob's identity belongs to Bob: nobody else can link it.
+    let dave = register(&app, "dave@example.test").await;
+    let refused = link(&app, &dave, "bob").await;
+    assert_eq!(
+        location(&refused),
+        "/account?link_error=provider_already_linked"
+    );
+    assert_eq!(me(&app, &bob).await["email"], "bob@example.test");
+}
+
+#[tokio::test]
+async fn linking_needs_a_signed_in_same_site_request() {
+    let provider = Provider::start();
+    let app = app_with_provider(&provider, None).await;
+    let cookie = register(&app, "erin@example.test").await;
+    let port = app.addr.port();
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/auth/oidc/link"))
+            .header("host", format!("beta.localhost:{port}"))
+            .header("cookie", &cookie)
+            .header(header, value)
+            .send()
+            .await
+            .expect("link");
+        assert_eq!(response.status(), 403, "{header}: {value}");
+        assert!(session_cookie(&response).is_none());
+    }
+    let anonymous = link_post(&app).send().await.expect("link");
+    assert_eq!(location(&anonymous), "/login?returnTo=/account");
+    assert_eq!(audit_count(&app, "oidc_linked").await, 0);
+}
+
+#[tokio::test]
+async fn the_admin_login_page_signs_in_with_the_provider_and_comes_back_to_the_admin_host() {
+    let provider = Provider::start();
+    let app = app_with_provider(&provider, Some("realm_access.roles")).await;
+    let port = app.addr.port();
+    let html = page(&app, "admin.localhost", "/login?returnTo=/users", None)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Sign in with Test SSO"), "{html}");
+    assert!(
+        html.contains("href=\"/auth/oidc/start?returnTo=/users\""),
+        "{html}"
+    );
+
+    let handover = page(
+        &app,
+        "admin.localhost",
+        "/auth/oidc/start?returnTo=/users",
+        None,
+    )
+    .await;
+    assert!(handover.status().is_redirection(), "{}", handover.status());
+    let beta_start = location(&handover);
+    assert_eq!(
+        beta_start,
+        format!("http://beta.localhost:{port}/auth/oidc/start?site=admin&returnTo=/users")
+    );
+    let response = page(
+        &app,
+        "beta.localhost",
+        beta_start.split_once(&format!(":{port}")).expect("port").1,
+        None,
+    )
+    .await;
+    let cookie = session_cookie(&response).expect("a pending sign-in");
+    let callback = at_provider(&location(&response), "admin-frank", true).await;
+    let back = back_at_app(&app, &callback, &cookie).await;
+    assert_eq!(
+        location(&back),
+        format!("http://admin.localhost:{port}/users")
+    );
+    // The cookie is shared by the sites in production (one base domain).
+    let signed_in = issued_session(&back, &cookie).expect("signed in");
+    let users = page(&app, "admin.localhost", "/users", Some(&signed_in)).await;
+    assert_eq!(users.status(), 200, "an administrator by the role claim");
 }
 
 #[tokio::test]
@@ -288,6 +499,10 @@ async fn cancelled_forged_replayed_and_disabled_sign_ins_land_on_the_login_page(
     let forged = callback.as_str().replace("state=", "state=x");
     let response = back_at_app(&app, &Url::parse(&forged).expect("url"), &cookie).await;
     assert_eq!(location(&response), "/login?error=provider_expired");
+    assert!(
+        issued_session(&response, &cookie).is_none(),
+        "no session issued"
+    );
     assert!(me(&app, &cookie).await.is_null());
 
     // A callback without a sign-in started in this session.
@@ -302,8 +517,20 @@ async fn cancelled_forged_replayed_and_disabled_sign_ins_land_on_the_login_page(
     let first = back_at_app(&app, &callback, &cookie).await;
     let signed_in = session_cookie(&first).expect("signed in");
     assert_eq!(location(&first), "/");
+    let sign_ins = audit_count(&app, "sign_in").await;
     let replay = back_at_app(&app, &callback, &signed_in).await;
     assert_eq!(location(&replay), "/login?error=provider_expired");
+    assert!(
+        issued_session(&replay, &signed_in).is_none(),
+        "no session issued"
+    );
+    assert_eq!(audit_count(&app, "sign_in").await, sign_ins, "no sign-in");
+    let replay_elsewhere = back_at_app(&app, &callback, "lp_session=another").await;
+    assert!(
+        issued_session(&replay_elsewhere, "lp_session=another").is_none(),
+        "no session issued"
+    );
+    assert_eq!(audit_count(&app, "sign_in").await, sign_ins, "no sign-in");
 
     // A disabled account cannot come in through the provider either.
     let dora_id = me(&app, &signed_in).await["id"]

@@ -155,3 +155,68 @@ async fn every_response_has_a_request_id_and_a_given_one_is_kept() {
         .expect("request");
     assert_eq!(response.headers()["x-request-id"], "lb-1234");
 }
+
+/// The headers a cross-site page's form post or fetch would carry, one kind at a time.
+fn cross_site_headers() -> [(&'static str, &'static str); 3] {
+    [
+        ("origin", "https://evil.example"),
+        ("referer", "https://evil.example/page"),
+        ("sec-fetch-site", "cross-site"),
+    ]
+}
+
+#[tokio::test]
+async fn cross_site_password_changes_and_sign_outs_with_a_valid_cookie_change_nothing() {
+    use crate::helpers::{PASSWORD, me, post, register, sign_in};
+
+    let app = spawn_app().await;
+    let other = register(&app, "ada@example.org").await;
+    let current = sign_in(&app, "ada@example.org", "Firefox/133.0").await;
+    let port = app.addr.port();
+    let new_password = "violet harbour sings backwards";
+    for (header, value) in cross_site_headers() {
+        for (endpoint, form) in [
+            (
+                "change_password",
+                vec![
+                    ("current_password", PASSWORD),
+                    ("new_password", new_password),
+                ],
+            ),
+            ("end_other_sessions", vec![]),
+        ] {
+            let response = app
+                .client
+                .post(app.url(&format!("/api/auth/{endpoint}")))
+                .header("host", format!("beta.localhost:{port}"))
+                .header(header, value)
+                .header("cookie", &current)
+                .form(&form)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.status(), 403, "{endpoint} with {header}: {value}");
+            let body: serde_json::Value = response.json().await.expect("json");
+            assert_eq!(body["code"], "cross_site_request");
+        }
+    }
+    // Nothing changed: both sessions live, the password is the old one.
+    assert!(!me(&app, &other).await.is_null(), "the other session lives");
+    assert!(!me(&app, &current).await.is_null(), "this session lives");
+    let old = post(
+        &app,
+        "login",
+        &[("email", "ada@example.org"), ("password", PASSWORD)],
+        None,
+    )
+    .await;
+    assert_eq!(old.status(), 200, "the password is unchanged");
+    let new = post(
+        &app,
+        "login",
+        &[("email", "ada@example.org"), ("password", new_password)],
+        None,
+    )
+    .await;
+    assert_eq!(new.status(), 401);
+}

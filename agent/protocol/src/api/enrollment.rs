@@ -62,14 +62,48 @@ pub struct RegisterRequest {
     pub cpus: u32,
 }
 
-/// The reply to a registration: who the agent is now, and how to call in.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The reply to a registration: who the agent is now, and how to call in. Its `Debug`
+/// hides the credential, so logging the reply never logs the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterResponse {
     pub worker_id: Uuid,
     /// `wk_live_…`; shown once, stored only as a hash by the server.
     pub credential: String,
     pub intervals: Intervals,
+}
+
+impl std::fmt::Debug for RegisterResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterResponse")
+            .field("worker_id", &self.worker_id)
+            .field("credential", &"[redacted]")
+            .field("intervals", &self.intervals)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod register_response_debug {
+    use super::{Intervals, RegisterResponse};
+
+    #[test]
+    fn debug_output_never_shows_the_new_credential() {
+        let credential = "wk_live_deadbeef_0123456789abcdef0123456789abcdef0123456789abcdef";
+        let reply = RegisterResponse {
+            worker_id: uuid::Uuid::nil(),
+            credential: credential.to_owned(),
+            intervals: Intervals {
+                heartbeat_seconds: 30,
+                poll_seconds: 5,
+                task_heartbeat_seconds: 10,
+                lease_seconds: 60,
+            },
+        };
+        let printed = format!("{reply:?}");
+        assert!(!printed.contains("0123456789abcdef"), "{printed}");
+        assert!(printed.contains("[redacted]"), "{printed}");
+    }
 }
 
 /// The reply to `POST /edge/v1/credentials/rotate`.

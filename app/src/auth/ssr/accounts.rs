@@ -10,6 +10,7 @@ use super::request::{ClientInfo, destroy_records, internal};
 use super::users::{self, UserRecord};
 use super::{password as passwords, registry};
 use crate::admin::model::UserStatus;
+use crate::storage::on_pool;
 
 /// Who is making a change, for the audit log.
 pub struct Actor<'a> {
@@ -46,16 +47,15 @@ async fn audit(
     .await;
 }
 
-/// Validates and stores a new password account. `taken` is the message for an email
-/// that already has an account.
-pub async fn store_password_account(
-    database: &crate::storage::Database,
+/// Validates and stores a new password account; `Ok(None)` when the email already has
+/// one. The password is hashed either way, so both answers take the same time.
+pub async fn create_password_account(
+    context: &AuthContext,
     email: &str,
     display_name: &str,
     password: String,
     role: Role,
-    taken: &str,
-) -> Result<UserRecord, AuthError> {
+) -> Result<Option<UserRecord>, AuthError> {
     let mut errors = FieldErrors::default();
     let parsed_email = errors.check(Email::parse(email));
     let parsed_name = errors.check(DisplayName::parse(display_name));
@@ -64,13 +64,14 @@ pub async fn store_password_account(
     let (Some(email), Some(display_name)) = (parsed_email, parsed_name) else {
         return Err(AuthError::Internal);
     };
-    let hash = tokio::task::spawn_blocking(move || passwords::hash(&password))
-        .await
-        .map_err(|err| internal("hashing a password", &err))?
+    let hash = context
+        .hashing
+        .run(move || passwords::hash(&password))
+        .await?
         .map_err(|err| internal("hashing a password", &err))?;
-    match users::create(database, &email, &display_name, Some(&hash), role).await {
-        Ok(user) => Ok(user),
-        Err(users::CreateUserError::EmailTaken) => Err(AuthError::field("email", taken)),
+    match users::create(&context.database, &email, &display_name, Some(&hash), role).await {
+        Ok(user) => Ok(Some(user)),
+        Err(users::CreateUserError::EmailTaken) => Ok(None),
         Err(users::CreateUserError::Storage(err)) => Err(internal("storing an account", &err)),
     }
 }
@@ -84,15 +85,10 @@ pub async fn create_user(
     password: String,
     role: Role,
 ) -> Result<UserRecord, AuthError> {
-    let user = store_password_account(
-        &context.database,
-        email,
-        display_name,
-        password,
-        role,
-        "An account with this email already exists.",
-    )
-    .await?;
+    // An administrator may learn that an email is taken; the public form may not.
+    let user = create_password_account(context, email, display_name, password, role)
+        .await?
+        .ok_or_else(|| AuthError::field("email", "An account with this email already exists."))?;
     audit(
         context,
         actor,
@@ -105,7 +101,9 @@ pub async fn create_user(
 }
 
 /// Changes a user's role. Their sessions get new ids on their next request, so a
-/// session id seen before the change does not carry the new rights.
+/// session id seen before the change does not carry the new rights. The role, the
+/// renewal and the audit entry are written in one transaction: a role never changes
+/// without its audit entry, nor without its sessions being renewed.
 pub async fn set_role(
     context: &AuthContext,
     actor: &Actor<'_>,
@@ -117,20 +115,43 @@ pub async fn set_role(
     if previous == role {
         return Ok(user);
     }
-    users::set_role(&context.database, user_id, role)
-        .await
-        .map_err(|err| internal("changing a role", &err))?;
-    registry::renew_all_for_user(&context.database, user_id)
-        .await
-        .map_err(|err| internal("renewing sessions after a role change", &err))?;
-    audit(
-        context,
-        actor,
-        AuditAction::RoleChange,
-        user_id,
-        serde_json::json!({ "from": previous.as_str(), "to": role.as_str() }),
-    )
-    .await;
+    let now = match &context.database {
+        crate::storage::Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        crate::storage::Database::Postgres(_) => "now()",
+    };
+    let set_role = format!("UPDATE users SET role = $1, updated_at = {now} WHERE id = $2");
+    let renew = "UPDATE user_sessions SET renew_id = $1 WHERE user_id = $2";
+    let details = serde_json::json!({
+        "from": previous.as_str(),
+        "to": role.as_str(),
+        "via": actor.via,
+    })
+    .to_string();
+    let written: Result<(), sqlx::Error> = on_pool!(&context.database, |pool| async {
+        let mut tx = pool.begin().await?;
+        sqlx::query(&set_role)
+            .bind(role.as_str())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(renew)
+            .bind(true)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(audit::INSERT)
+            .bind(actor.user_id)
+            .bind(user_id)
+            .bind(AuditAction::RoleChange.as_str())
+            .bind(actor.client.ip.as_deref())
+            .bind(actor.client.user_agent.as_deref())
+            .bind(&details)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+    .await);
+    written.map_err(|err| internal("changing a role", &err))?;
     load(context, user_id).await
 }
 

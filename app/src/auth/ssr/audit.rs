@@ -6,6 +6,11 @@ use crate::storage::on_pool;
 
 pub use super::super::model::AuditAction;
 
+/// The statement that writes one entry: actor, subject, action, ip, user agent, details.
+/// Also used inside transactions whose change must not happen unaudited.
+pub const INSERT: &str = "INSERT INTO audit_log (actor_id, subject_id, action, ip, user_agent, details) \
+                          VALUES ($1, $2, $3, $4, $5, $6)";
+
 /// Writes one entry. A failure is logged and swallowed: the audited action already happened.
 pub async fn record(
     database: &Database,
@@ -15,10 +20,8 @@ pub async fn record(
     client: &ClientInfo,
     details: serde_json::Value,
 ) {
-    let sql = "INSERT INTO audit_log (actor_id, subject_id, action, ip, user_agent, details) \
-               VALUES ($1, $2, $3, $4, $5, $6)";
     let details = details.to_string();
-    let result = on_pool!(database, |pool| sqlx::query(sql)
+    let result = on_pool!(database, |pool| sqlx::query(INSERT)
         .bind(actor)
         .bind(subject)
         .bind(action.as_str())

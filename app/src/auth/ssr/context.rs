@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::oidc::OidcProvider;
+use super::password::HashingGate;
 use super::throttle::LockoutPolicy;
 use crate::auth::session_store::SessionBackend;
 use crate::storage::Database;
@@ -46,4 +47,6 @@ pub struct AuthContext {
     pub lockout: LockoutPolicy,
     /// The identity provider, when one is configured.
     pub oidc: Option<Arc<OidcProvider>>,
+    /// Bounds concurrent password hashing.
+    pub hashing: HashingGate,
 }

@@ -6,28 +6,74 @@ use super::guard::{self, Caller};
 use super::registry;
 use super::request::{AuthRequest, destroy_records, internal};
 
+/// Creates the account if the email is free. A taken email gets exactly the same answer
+/// (same status, same empty body, no session, same hashing work), so registration cannot
+/// be used to find out who has an account. Nobody is signed in by registering: the new
+/// owner signs in with the password they just chose, which for a taken email fails like
+/// any wrong password. The real owner of a taken email is not told here; once email is
+/// sent they will get a note ("someone tried to register with your address").
 pub async fn register(
     email: String,
     password: String,
     display_name: String,
-) -> Result<CurrentUser, AuthError> {
+) -> Result<(), AuthError> {
     use super::super::model::Role;
 
     let request = AuthRequest::current().await?;
-    let user = super::accounts::store_password_account(
-        request.database(),
+    let created = super::accounts::create_password_account(
+        &request.context,
         &email,
         &display_name,
         password,
         Role::User,
-        "An account with this email already exists. Sign in instead.",
     )
     .await?;
-    request.start_session(&user.id).await?;
-    request
-        .audit_own(AuditAction::Register, &user.id, serde_json::json!({}))
-        .await;
-    Ok(user.to_current_user())
+    match created {
+        Some(user) => {
+            request
+                .audit_own(AuditAction::Register, &user.id, serde_json::json!({}))
+                .await;
+        }
+        None => tracing::info!("registration for an email that already has an account"),
+    }
+    send_plain_form_to_sign_in();
+    Ok(())
+}
+
+/// A registration posted as a plain HTML form (no JavaScript) goes on to the sign-in page,
+/// keeping the register page's `returnTo`. With JavaScript the page does this itself.
+fn send_plain_form_to_sign_in() {
+    use super::super::return_to::{encode, safe_return_to};
+    use leptos::prelude::use_context;
+
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    let header = |name: http::header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    if !header(http::header::ACCEPT).is_some_and(|accept| accept.contains("text/html")) {
+        return;
+    }
+    let asked = header(http::header::REFERER)
+        .and_then(|referer| url::Url::parse(&referer).ok())
+        .and_then(|referer| {
+            referer
+                .query_pairs()
+                .find(|(key, _)| key == "returnTo")
+                .map(|(_, value)| value.into_owned())
+        });
+    let return_to = safe_return_to(asked.as_deref());
+    let mut login = "/login?registered=1".to_owned();
+    if return_to != "/" {
+        login.push_str("&returnTo=");
+        login.push_str(&encode(&return_to));
+    }
+    leptos_axum::redirect(&login);
 }
 
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthError> {
@@ -45,22 +91,29 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
             .map_err(|err| internal("looking up an account", &err))?,
         Err(_) => None,
     };
+    let ip = request.client.ip.clone().unwrap_or_default();
+    let locks = match &user {
+        Some(user) => throttle::locks(request.database(), &user.id, &ip, user.locked_until)
+            .await
+            .map_err(|err| internal("reading failed sign-ins", &err))?,
+        None => throttle::Locks::default(),
+    };
+    // Whether the attempt was made while locked, decided before the (slow) password check.
+    let locked = locks.is_locked();
     let stored = user.as_ref().and_then(|user| user.password_hash.clone());
-    let matches = tokio::task::spawn_blocking(move || {
-        passwords::verify_or_dummy(&password, stored.as_deref())
-    })
-    .await
-    .map_err(|err| internal("verifying a password", &err))?;
+    let matches = request
+        .context
+        .hashing
+        .run(move || passwords::verify_or_dummy(&password, stored.as_deref()))
+        .await?;
 
     let policy = request.context.lockout;
     let user = match user {
-        Some(user) if matches && user.is_active() && !throttle::is_locked(user.locked_until) => {
-            user
-        }
+        Some(user) if matches && user.is_active() && !locked => user,
         other => {
             let reason = match &other {
                 None => "unknown_email",
-                Some(user) if throttle::is_locked(user.locked_until) => "locked",
+                Some(_) if locked => "locked",
                 Some(user) if !user.is_active() => "disabled",
                 Some(_) => "wrong_password",
             };
@@ -73,26 +126,15 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
                 )
                 .await;
             if let (Some(user), "wrong_password") = (&other, reason) {
-                let outcome = throttle::record_failure(request.database(), &user.id, policy)
-                    .await
-                    .map_err(|err| internal("counting a failed sign-in", &err))?;
-                if outcome == throttle::FailureOutcome::LockedNow {
-                    request
-                        .audit_about(
-                            AuditAction::Lockout,
-                            Some(&user.id),
-                            serde_json::json!({ "minutes": policy.duration.as_secs() / 60 }),
-                        )
-                        .await;
-                }
+                count_failure(&request, &user.id, &ip, policy).await?;
             }
             return Err(AuthError::WrongCredentials);
         }
     };
-    if throttle::clear(request.database(), &user.id, user.locked_until)
+    throttle::clear(request.database(), &user.id, &ip)
         .await
-        .map_err(|err| internal("clearing failed sign-ins", &err))?
-    {
+        .map_err(|err| internal("clearing failed sign-ins", &err))?;
+    if locks.any() {
         request
             .audit_about(
                 AuditAction::LockoutEnded,
@@ -105,6 +147,33 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
         .sign_in(&user.id, serde_json::json!({ "method": "password" }))
         .await?;
     Ok(user.to_current_user())
+}
+
+/// Counts a wrong password from `ip` and audits any lock it caused.
+async fn count_failure(
+    request: &AuthRequest,
+    user_id: &str,
+    ip: &str,
+    policy: super::throttle::LockoutPolicy,
+) -> Result<(), AuthError> {
+    let outcome = super::throttle::record_failure(request.database(), user_id, ip, policy)
+        .await
+        .map_err(|err| internal("counting a failed password", &err))?;
+    for (locked, scope, duration) in [
+        (outcome.address_locked, "address", policy.duration),
+        (outcome.account_locked, "account", policy.account_duration()),
+    ] {
+        if locked {
+            request
+                .audit_about(
+                    AuditAction::Lockout,
+                    Some(user_id),
+                    serde_json::json!({ "scope": scope, "seconds": duration.as_secs() }),
+                )
+                .await;
+        }
+    }
+    Ok(())
 }
 
 pub async fn logout() -> Result<(), AuthError> {
@@ -128,7 +197,7 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AuthError> {
-    use super::{password as passwords, users};
+    use super::{password as passwords, throttle, users};
 
     let Caller { request, user, .. } = guard::require_user().await?;
     passwords::check_strength(&new_password, &[&user.email, &user.display_name]).map_err(
@@ -137,19 +206,34 @@ pub async fn change_password(
             AuthError::InvalidInput { fields: vec![err] }
         },
     )?;
+    // The same throttling as sign-in: a stolen session must not become a free oracle for
+    // guessing the password.
+    let ip = request.client.ip.clone().unwrap_or_default();
+    let locks = throttle::locks(request.database(), &user.id, &ip, user.locked_until)
+        .await
+        .map_err(|err| internal("reading failed sign-ins", &err))?;
+    if let Some(retry_after_secs) = locks.retry_after() {
+        return Err(AuthError::TooManyAttempts { retry_after_secs });
+    }
     let stored = user.password_hash.clone();
-    let (matches, hash) = tokio::task::spawn_blocking(move || {
-        let matches = passwords::verify_or_dummy(&current_password, stored.as_deref());
-        (matches, matches.then(|| passwords::hash(&new_password)))
-    })
-    .await
-    .map_err(|err| internal("checking a password", &err))?;
+    let (matches, hash) = request
+        .context
+        .hashing
+        .run(move || {
+            let matches = passwords::verify_or_dummy(&current_password, stored.as_deref());
+            (matches, matches.then(|| passwords::hash(&new_password)))
+        })
+        .await?;
     if !matches {
+        count_failure(&request, &user.id, &ip, request.context.lockout).await?;
         return Err(AuthError::field(
             "current_password",
             "This is not your current password.",
         ));
     }
+    throttle::clear(request.database(), &user.id, &ip)
+        .await
+        .map_err(|err| internal("clearing failed sign-ins", &err))?;
     let hash = hash
         .ok_or(AuthError::Internal)?
         .map_err(|err| internal("hashing a password", &err))?;

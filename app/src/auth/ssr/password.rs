@@ -1,13 +1,78 @@
 //! Passwords: strength rules, argon2id hashing with OWASP parameters, constant-time checks.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use super::super::model::FieldError;
+use super::super::model::{AuthError, FieldError};
+
+/// Bounds how many password hashes run at once. Each takes 19 MiB and a core for tens of
+/// milliseconds on a blocking thread; unbounded, a burst of sign-ins would queue hundreds
+/// of them and starve everything else. A request that cannot get a turn within
+/// [`HashingGate::WAIT`] is answered 503 with `Retry-After` instead of waiting longer.
+#[derive(Clone, Debug)]
+pub struct HashingGate {
+    permits: Arc<Semaphore>,
+}
+
+impl Default for HashingGate {
+    fn default() -> Self {
+        Self::sized_to_cores()
+    }
+}
+
+impl HashingGate {
+    /// How long a request waits for a turn before it is told the server is busy.
+    pub const WAIT: Duration = Duration::from_secs(2);
+    /// What a refused request is told to wait.
+    pub const RETRY_AFTER_SECS: u64 = 1;
+
+    /// One hash at a time per core.
+    pub fn sized_to_cores() -> Self {
+        Self::new(std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+    }
+
+    pub fn new(permits: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(permits.max(1))),
+        }
+    }
+
+    /// The semaphore itself (tests hold its permits to saturate it).
+    pub const fn semaphore(&self) -> &Arc<Semaphore> {
+        &self.permits
+    }
+
+    /// Runs CPU-heavy password `work` on a blocking thread once a turn is free.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AuthError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let permit = tokio::time::timeout(Self::WAIT, Arc::clone(&self.permits).acquire_owned())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .ok_or_else(|| {
+                tracing::warn!("password hashing saturated; answering 503");
+                AuthError::Busy {
+                    retry_after_secs: Self::RETRY_AFTER_SECS,
+                }
+            })?;
+        tokio::task::spawn_blocking(move || {
+            let _turn = permit;
+            work()
+        })
+        .await
+        .map_err(|err| super::request::internal("a password check", &err))
+    }
+}
 
 /// Shortest password accepted.
 pub const MIN_LENGTH: usize = 12;

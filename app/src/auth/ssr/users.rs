@@ -4,8 +4,9 @@ use super::super::model::{CurrentUser, Role};
 use super::input::{DisplayName, Email};
 use crate::storage::{Database, StorageError, on_pool};
 
-/// A user row as the auth layer needs it. Not `Serialize`: it holds the password hash.
-#[derive(Debug, sqlx::FromRow)]
+/// A user row as the auth layer needs it. Neither `Serialize` nor a derived `Debug`: it
+/// holds the password hash, which must reach no response and no log line.
+#[derive(sqlx::FromRow)]
 pub struct UserRecord {
     pub id: String,
     pub email: String,
@@ -14,6 +15,23 @@ pub struct UserRecord {
     pub status: String,
     pub password_hash: Option<String>,
     pub locked_until: Option<i64>,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("role", &self.role)
+            .field("status", &self.status)
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "[redacted]"),
+            )
+            .field("locked_until", &self.locked_until)
+            .finish()
+    }
 }
 
 impl UserRecord {
@@ -188,4 +206,27 @@ pub async fn set_display_name(
     name: &DisplayName,
 ) -> Result<bool, StorageError> {
     set_text_column(database, "display_name", id, name.as_str()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UserRecord;
+
+    #[test]
+    fn debug_output_never_shows_the_password_hash() {
+        let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+        let user = UserRecord {
+            id: "0".repeat(36),
+            email: "ada@example.org".to_owned(),
+            display_name: "Ada".to_owned(),
+            role: "user".to_owned(),
+            status: "active".to_owned(),
+            password_hash: Some(hash.to_owned()),
+            locked_until: None,
+        };
+        let printed = format!("{user:?}");
+        assert!(!printed.contains("argon2id"), "{printed}");
+        assert!(!printed.contains("aGFzaGhhc2hoYXNo"), "{printed}");
+        assert!(printed.contains("ada@example.org") && printed.contains("[redacted]"));
+    }
 }

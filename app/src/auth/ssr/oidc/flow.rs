@@ -1,63 +1,118 @@
-//! `/auth/oidc/start` sends the browser to the provider; `/auth/oidc/callback` takes the
-//! answer, checks it, links or creates the account and starts a session. Any failure
-//! lands on the login page with a readable message (`?error=<code>`); the details go to
-//! the logs only.
+//! `/auth/oidc/start` sends the browser to the provider to sign in; `/auth/oidc/link`
+//! (a form post from the account page) does the same to link the provider to the
+//! signed-in account; `/auth/oidc/callback` takes the answer, checks it and signs in or
+//! links. Any sign-in failure lands on the login page with a readable message
+//! (`?error=<code>`), a link failure on the account page (`?link_error=<code>`); the
+//! details go to the logs only.
+//!
+//! The callback is registered with the provider on the product app's host only. The admin
+//! host's `/auth/oidc/start` therefore hands over to the product app's, which brings the
+//! browser back to the admin host afterwards (the session cookie is shared by the sites).
 
 use axum::Router;
 use axum::extract::{Extension, Query};
 use axum::http::{Extensions, HeaderMap};
 use axum::response::Redirect;
-use axum::routing::get;
+use axum::routing::{get, post};
 use openidconnect::core::CoreAuthenticationFlow;
 use openidconnect::{
-    AuthorizationCode, ClaimsVerificationError, CsrfToken, IdTokenClaims, Nonce, PkceCodeChallenge,
+    AuthorizationCode, ClaimsVerificationError, CsrfToken, Nonce, PkceCodeChallenge,
     PkceCodeVerifier, Scope, SignatureVerificationError, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use super::super::super::model::{ProviderSignInError, Role};
+use super::super::super::model::{PROVIDER_LINK_PATH, ProviderSignInError};
 use super::super::super::return_to::{encode, safe_return_to};
-use super::super::accounts::{self, Actor};
-use super::super::audit::AuditAction;
 use super::super::context::AuthContext;
-use super::super::input::{DisplayName, Email};
 use super::super::request::{AuthRequest, ClientInfo};
-use super::super::users::{self, UserRecord};
-use super::identities;
-use super::provider::{ExtraClaims, OidcProvider, error_chain};
-use openidconnect::core::CoreGenderClaim;
+use super::accounts::{Claims, account_for, apply_role_mapping, failed, link_to};
+use super::provider::{OidcProvider, error_chain};
+use crate::site::{Site, SiteUrls};
 
 pub use super::super::super::model::PROVIDER_START_PATH as START_PATH;
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
+pub const LINK_PATH: &str = PROVIDER_LINK_PATH;
 
 /// The session key holding a sign-in in progress.
 const PENDING_KEY: &str = "oidc_pending";
 /// How long the provider may take to send the browser back.
 const PENDING_FOR_SECS: i64 = 10 * 60;
 
-/// The two routes, for the product app's host.
-pub fn routes(context: AuthContext) -> Router {
+/// The product app's routes: start, link and callback.
+pub fn routes(context: AuthContext, urls: SiteUrls) -> Router {
     Router::new()
         .route(START_PATH, get(start))
+        .route(LINK_PATH, post(link))
         .route(CALLBACK_PATH, get(callback))
         .layer(Extension(context))
+        .layer(Extension(urls))
 }
 
-/// What the session remembers between start and callback. Server-side only.
-#[derive(Debug, Deserialize, Serialize)]
+/// The admin host's start: the same sign-in, run by the product app, ending back here.
+pub fn admin_routes(urls: SiteUrls) -> Router {
+    Router::new()
+        .route(START_PATH, get(start_for_admin))
+        .layer(Extension(urls))
+}
+
+/// Which site the browser goes back to after the provider.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum ReturnSite {
+    #[default]
+    Beta,
+    Admin,
+}
+
+impl ReturnSite {
+    /// `path` on this site: relative on the product app's own host, absolute for the admin
+    /// host. Only ever one of our own sites, never a URL from the request.
+    fn url(self, urls: &SiteUrls, path: &str) -> String {
+        match self {
+            Self::Beta => path.to_owned(),
+            Self::Admin => urls.url(Site::Admin, path),
+        }
+    }
+}
+
+/// What the session remembers between start and callback. Server-side only, and its
+/// `Debug` hides the values that would let someone finish the flow (state, nonce, PKCE
+/// verifier).
+#[derive(Deserialize, Serialize)]
 struct Pending {
     state: String,
     nonce: String,
     pkce_verifier: String,
     return_to: String,
     started_at: i64,
+    #[serde(default)]
+    site: ReturnSite,
+    /// Set when linking: the account the identity is linked to.
+    #[serde(default)]
+    link_user: Option<String>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("state", &"[redacted]")
+            .field("nonce", &"[redacted]")
+            .field("pkce_verifier", &"[redacted]")
+            .field("return_to", &self.return_to)
+            .field("started_at", &self.started_at)
+            .field("site", &self.site)
+            .field("link_user", &self.link_user)
+            .finish()
+    }
 }
 
 #[derive(Debug, Deserialize)]
 struct StartQuery {
     #[serde(rename = "returnTo")]
     return_to: Option<String>,
+    #[serde(default)]
+    site: Option<ReturnSite>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,13 +123,26 @@ struct CallbackQuery {
     iss: Option<String>,
 }
 
-fn to_login(error: ProviderSignInError, return_to: &str) -> Redirect {
+fn to_login(
+    urls: &SiteUrls,
+    site: ReturnSite,
+    error: ProviderSignInError,
+    return_to: &str,
+) -> Redirect {
     let mut url = format!("/login?error={}", error.code());
     if return_to != "/" {
         url.push_str("&returnTo=");
         url.push_str(&encode(return_to));
     }
-    Redirect::to(&url)
+    Redirect::to(&site.url(urls, &url))
+}
+
+/// Where a link attempt ends: the account page, saying how it went.
+fn to_account(outcome: Result<(), ProviderSignInError>) -> Redirect {
+    match outcome {
+        Ok(()) => Redirect::to("/account?linked=1"),
+        Err(error) => Redirect::to(&format!("/account?link_error={}", error.code())),
+    }
 }
 
 fn provider(context: &AuthContext) -> Result<&OidcProvider, ProviderSignInError> {
@@ -86,13 +154,59 @@ fn provider(context: &AuthContext) -> Result<&OidcProvider, ProviderSignInError>
 
 async fn start(
     Extension(context): Extension<AuthContext>,
+    Extension(urls): Extension<SiteUrls>,
     session: Session,
     Query(query): Query<StartQuery>,
 ) -> Redirect {
     let return_to = safe_return_to(query.return_to.as_deref());
-    match authorization_url(&context, &session, &return_to).await {
+    let site = query.site.unwrap_or_default();
+    match authorization_url(&context, &session, &return_to, site, None).await {
         Ok(url) => Redirect::to(&url),
-        Err(error) => to_login(error, &return_to),
+        Err(error) => to_login(&urls, site, error, &return_to),
+    }
+}
+
+async fn start_for_admin(
+    Extension(urls): Extension<SiteUrls>,
+    Query(query): Query<StartQuery>,
+) -> Redirect {
+    let return_to = safe_return_to(query.return_to.as_deref());
+    let start = format!("{START_PATH}?site=admin&returnTo={}", encode(&return_to));
+    Redirect::to(&urls.url(Site::Beta, &start))
+}
+
+/// The account page's "Link <provider>" form: the same trip to the provider, for the
+/// signed-in user. A form post, so the same-origin check guards it.
+async fn link(
+    Extension(context): Extension<AuthContext>,
+    session: Session,
+    extensions: Extensions,
+    headers: HeaderMap,
+) -> Redirect {
+    let request = AuthRequest {
+        context,
+        session,
+        client: ClientInfo::from_request(&extensions, &headers),
+    };
+    let user_id = match request.user_id().await {
+        Ok(Some(user_id)) => user_id,
+        Ok(None) => return Redirect::to("/login?returnTo=/account"),
+        Err(_) => return to_account(Err(ProviderSignInError::Failed)),
+    };
+    let AuthRequest {
+        context, session, ..
+    } = request;
+    match authorization_url(
+        &context,
+        &session,
+        "/account",
+        ReturnSite::Beta,
+        Some(user_id),
+    )
+    .await
+    {
+        Ok(url) => Redirect::to(&url),
+        Err(error) => to_account(Err(error)),
     }
 }
 
@@ -100,6 +214,8 @@ async fn authorization_url(
     context: &AuthContext,
     session: &Session,
     return_to: &str,
+    site: ReturnSite,
+    link_user: Option<String>,
 ) -> Result<String, ProviderSignInError> {
     let provider = provider(context)?;
     let client = provider.client().await.map_err(|err| {
@@ -124,6 +240,8 @@ async fn authorization_url(
         pkce_verifier: verifier.secret().clone(),
         return_to: return_to.to_owned(),
         started_at: chrono::Utc::now().timestamp(),
+        site,
+        link_user,
     };
     session.insert(PENDING_KEY, pending).await.map_err(|err| {
         tracing::error!(error = %err, "storing a pending provider sign-in failed");
@@ -134,6 +252,7 @@ async fn authorization_url(
 
 async fn callback(
     Extension(context): Extension<AuthContext>,
+    Extension(urls): Extension<SiteUrls>,
     session: Session,
     extensions: Extensions,
     headers: HeaderMap,
@@ -141,7 +260,7 @@ async fn callback(
 ) -> Redirect {
     let pending = session.remove::<Pending>(PENDING_KEY).await.ok().flatten();
     let Some(pending) = pending else {
-        return to_login(ProviderSignInError::Expired, "/");
+        return to_login(&urls, ReturnSite::Beta, ProviderSignInError::Expired, "/");
     };
     let client = ClientInfo::from_request(&extensions, &headers);
     let request = AuthRequest {
@@ -149,9 +268,13 @@ async fn callback(
         session,
         client,
     };
-    match finish(&request, &pending, query).await {
-        Ok(()) => Redirect::to(&pending.return_to),
-        Err(error) => to_login(error, &pending.return_to),
+    let outcome = finish(&request, &pending, query).await;
+    if pending.link_user.is_some() {
+        return to_account(outcome);
+    }
+    match outcome {
+        Ok(()) => Redirect::to(&pending.site.url(&urls, &pending.return_to)),
+        Err(error) => to_login(&urls, pending.site, error, &pending.return_to),
     }
 }
 
@@ -195,6 +318,9 @@ async fn finish(
     }
     let code = query.code.ok_or(ProviderSignInError::Failed)?;
     let claims = verified_claims(provider, pending, code).await?;
+    if let Some(user_id) = &pending.link_user {
+        return link_to(request, provider, &claims, user_id).await;
+    }
     let user = account_for(request, provider, &claims).await?;
     if !user.is_active() {
         return Err(ProviderSignInError::Disabled);
@@ -209,13 +335,6 @@ async fn finish(
         .map_err(|_| ProviderSignInError::Failed)?;
     Ok(())
 }
-
-fn failed(what: &str, err: &dyn std::fmt::Display) -> ProviderSignInError {
-    tracing::error!(error = %err, "{what} failed");
-    ProviderSignInError::Failed
-}
-
-type Claims = IdTokenClaims<ExtraClaims, CoreGenderClaim>;
 
 /// Exchanges the code and verifies the ID token; discovers again once if the provider's
 /// keys changed since the last discovery.
@@ -257,101 +376,25 @@ async fn verified_claims(
     }
 }
 
-/// The account for these claims: the linked one, else an existing account with the same
-/// verified email (linked now), else a new account.
-async fn account_for(
-    request: &AuthRequest,
-    provider: &OidcProvider,
-    claims: &Claims,
-) -> Result<UserRecord, ProviderSignInError> {
-    let database = request.database();
-    let issuer = provider.settings.issuer_url.as_str();
-    let subject = claims.subject().as_str();
-    if let Some(user) = identities::find_user(database, issuer, subject)
-        .await
-        .map_err(|err| failed("looking up a linked account", &err))?
-    {
-        return Ok(user);
-    }
-    let raw_email = claims
-        .email()
-        .map(|email| email.as_str().to_owned())
-        .ok_or(ProviderSignInError::EmailMissing)?;
-    let email = Email::parse(&raw_email).map_err(|_| ProviderSignInError::EmailMissing)?;
-    let verified = claims.email_verified().unwrap_or(false);
-    let existing = users::find_by_email(database, &email)
-        .await
-        .map_err(|err| failed("looking up an account", &err))?;
-    let (user, created) = match existing {
-        Some(_) if !verified => return Err(ProviderSignInError::EmailUnverified),
-        Some(user) => (user, false),
-        None => (create_account(request, claims, &email).await?, true),
-    };
-    identities::link(database, issuer, subject, &user.id, Some(email.as_str()))
-        .await
-        .map_err(|err| failed("linking an account", &err))?;
-    request
-        .audit_own(
-            AuditAction::OidcLinked,
-            &user.id,
-            serde_json::json!({ "issuer": issuer, "created": created }),
-        )
-        .await;
-    Ok(user)
-}
+#[cfg(test)]
+mod tests {
+    use super::{Pending, ReturnSite};
 
-async fn create_account(
-    request: &AuthRequest,
-    claims: &Claims,
-    email: &Email,
-) -> Result<UserRecord, ProviderSignInError> {
-    let local_part = email.as_str().split('@').next().unwrap_or_default();
-    let name = claims
-        .name()
-        .and_then(|name| name.get(None))
-        .map(|name| name.as_str().chars().take(80).collect::<String>())
-        .and_then(|name| DisplayName::parse(&name).ok())
-        .or_else(|| DisplayName::parse(local_part).ok())
-        .ok_or_else(|| failed("naming a new account", &"no usable name"))?;
-    match users::create(request.database(), email, &name, None, Role::User).await {
-        Ok(user) => Ok(user),
-        // Created by a sign-in running at the same moment.
-        Err(users::CreateUserError::EmailTaken) => users::find_by_email(request.database(), email)
-            .await
-            .map_err(|err| failed("looking up an account", &err))?
-            .ok_or(ProviderSignInError::Failed),
-        Err(users::CreateUserError::Storage(err)) => Err(failed("storing an account", &err)),
+    #[test]
+    fn debug_output_never_shows_what_finishes_the_flow() {
+        let pending = Pending {
+            state: "state-3f9a2c".to_owned(),
+            nonce: "nonce-77b1e0".to_owned(),
+            pkce_verifier: "verifier-c0ffee5e1f".to_owned(),
+            return_to: "/account".to_owned(),
+            started_at: 1,
+            site: ReturnSite::Beta,
+            link_user: None,
+        };
+        let printed = format!("{pending:?}");
+        for secret in ["state-3f9a2c", "nonce-77b1e0", "verifier-c0ffee5e1f"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(printed.contains("/account"), "{printed}");
     }
-}
-
-/// When a role claim is configured, the provider decides who is an administrator.
-async fn apply_role_mapping(
-    request: &AuthRequest,
-    provider: &OidcProvider,
-    claims: &Claims,
-    user: &UserRecord,
-) -> Result<(), ProviderSignInError> {
-    let Some(path) = provider.settings.role_claim.as_deref() else {
-        return Ok(());
-    };
-    let role = if claims
-        .additional_claims()
-        .has_role(path, &provider.settings.admin_role)
-    {
-        Role::Admin
-    } else {
-        Role::User
-    };
-    if role == user.role() {
-        return Ok(());
-    }
-    let actor = Actor {
-        user_id: None,
-        client: &request.client,
-        via: "oidc",
-    };
-    accounts::set_role(&request.context, &actor, &user.id, role)
-        .await
-        .map(drop)
-        .map_err(|_| ProviderSignInError::Failed)
 }

@@ -45,3 +45,28 @@ pub async fn link(
         .map(drop))
     .map_err(|err| storage_error(&err))
 }
+
+/// The identities of `issuer` linked to an account: (email, linked at in Unix seconds),
+/// oldest first.
+pub async fn list_for_user(
+    database: &Database,
+    issuer: &str,
+    user_id: &str,
+) -> Result<Vec<(Option<String>, i64)>, StorageError> {
+    let linked_at = match database {
+        Database::Sqlite(_) => "CAST(strftime('%s', created_at) AS INTEGER)",
+        Database::Postgres(_) => "CAST(EXTRACT(EPOCH FROM created_at) AS BIGINT)",
+    };
+    let sql = format!(
+        "SELECT email, {linked_at} FROM user_identities \
+         WHERE issuer = $1 AND user_id = $2 ORDER BY created_at, subject"
+    );
+    on_pool!(database, |pool| sqlx::query_as::<_, (Option<String>, i64)>(
+        &sql
+    )
+    .bind(issuer)
+    .bind(user_id)
+    .fetch_all(pool)
+    .await)
+    .map_err(|err| storage_error(&err))
+}
