@@ -108,6 +108,8 @@ pub struct EdgeConfig {
     pub rotation_grace_secs: u32,
     pub token_ttl_secs: u32,
     pub quarantine_after: u32,
+    /// Leases a task gets before a lease running out fails it.
+    pub max_attempts: u32,
     pub dataset_max_rows: usize,
     pub dataset_max_bytes: usize,
 }
@@ -175,13 +177,14 @@ struct Settings {
     edge_rotation_grace_secs: Option<u32>,
     edge_token_ttl_secs: Option<u32>,
     edge_quarantine_after: Option<u32>,
+    edge_max_attempts: Option<u32>,
     edge_dataset_max_rows: Option<usize>,
     edge_dataset_max_bytes: Option<usize>,
     docs_edit_url: Option<String>,
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 45] = [
+const ENV_KEYS: [&str; 46] = [
     "env",
     "addr",
     "base_domain",
@@ -224,6 +227,7 @@ const ENV_KEYS: [&str; 45] = [
     "edge_rotation_grace_secs",
     "edge_token_ttl_secs",
     "edge_quarantine_after",
+    "edge_max_attempts",
     "edge_dataset_max_rows",
     "edge_dataset_max_bytes",
     "docs_edit_url",
@@ -511,6 +515,7 @@ impl Default for EdgeConfig {
             rotation_grace_secs: DAY,
             token_ttl_secs: 3600,
             quarantine_after: 3,
+            max_attempts: 3,
             dataset_max_rows: 1_000_000,
             dataset_max_bytes: 64 * 1024 * 1024,
         }
@@ -606,6 +611,12 @@ fn parse_edge(settings: &Settings, production: bool) -> Result<EdgeConfig, Confi
             settings.edge_quarantine_after,
             defaults.quarantine_after,
             1..=1000,
+        )?,
+        max_attempts: within(
+            "LP_EDGE_MAX_ATTEMPTS",
+            settings.edge_max_attempts,
+            defaults.max_attempts,
+            1..=100,
         )?,
         dataset_max_rows: settings
             .edge_dataset_max_rows

@@ -240,6 +240,7 @@ pub async fn edge_settings(
     settings.rotation_grace_secs = i64::from(edge.rotation_grace_secs);
     settings.token_ttl_secs = i64::from(edge.token_ttl_secs);
     settings.quarantine_after = i64::from(edge.quarantine_after);
+    settings.max_attempts = i64::from(edge.max_attempts);
     settings.dataset_limits = DatasetLimits {
         max_rows: edge.dataset_max_rows,
         max_bytes: edge.dataset_max_bytes,

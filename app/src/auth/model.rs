@@ -73,6 +73,19 @@ pub enum AuditAction {
     UserCreated,
     OidcLinked,
     ProfileUpdated,
+    // Changes to a fleet, by its owner or an administrator; the subject is the owner.
+    FleetTokenCreated,
+    FleetTokenRevoked,
+    FleetWorkerDisabled,
+    FleetWorkerEnabled,
+    FleetWorkerReleased,
+    FleetRotationRequested,
+    FleetCredentialsRevoked,
+    FleetTaskCreated,
+    FleetTaskCancelled,
+    FleetTaskRetried,
+    FleetDatasetUploaded,
+    FleetDatasetDeleted,
 }
 
 impl AuditAction {
@@ -92,11 +105,23 @@ impl AuditAction {
             Self::UserCreated => "user_created",
             Self::OidcLinked => "oidc_linked",
             Self::ProfileUpdated => "profile_updated",
+            Self::FleetTokenCreated => "fleet_token_created",
+            Self::FleetTokenRevoked => "fleet_token_revoked",
+            Self::FleetWorkerDisabled => "fleet_worker_disabled",
+            Self::FleetWorkerEnabled => "fleet_worker_enabled",
+            Self::FleetWorkerReleased => "fleet_worker_released",
+            Self::FleetRotationRequested => "fleet_rotation_requested",
+            Self::FleetCredentialsRevoked => "fleet_credentials_revoked",
+            Self::FleetTaskCreated => "fleet_task_created",
+            Self::FleetTaskCancelled => "fleet_task_cancelled",
+            Self::FleetTaskRetried => "fleet_task_retried",
+            Self::FleetDatasetUploaded => "fleet_dataset_uploaded",
+            Self::FleetDatasetDeleted => "fleet_dataset_deleted",
         }
     }
 
     /// Every action, in the order the audit log viewer offers them.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 26] = [
         Self::Register,
         Self::SignIn,
         Self::SignInFailed,
@@ -111,6 +136,18 @@ impl AuditAction {
         Self::UserCreated,
         Self::OidcLinked,
         Self::ProfileUpdated,
+        Self::FleetTokenCreated,
+        Self::FleetTokenRevoked,
+        Self::FleetWorkerDisabled,
+        Self::FleetWorkerEnabled,
+        Self::FleetWorkerReleased,
+        Self::FleetRotationRequested,
+        Self::FleetCredentialsRevoked,
+        Self::FleetTaskCreated,
+        Self::FleetTaskCancelled,
+        Self::FleetTaskRetried,
+        Self::FleetDatasetUploaded,
+        Self::FleetDatasetDeleted,
     ];
 
     /// How the audit log viewer names it.
@@ -130,6 +167,18 @@ impl AuditAction {
             Self::UserCreated => "Account created",
             Self::OidcLinked => "Provider account linked",
             Self::ProfileUpdated => "Profile updated",
+            Self::FleetTokenCreated => "Enrollment token created",
+            Self::FleetTokenRevoked => "Enrollment token revoked",
+            Self::FleetWorkerDisabled => "Worker disabled",
+            Self::FleetWorkerEnabled => "Worker enabled",
+            Self::FleetWorkerReleased => "Worker released from quarantine",
+            Self::FleetRotationRequested => "Worker credential rotation asked",
+            Self::FleetCredentialsRevoked => "Worker credentials revoked",
+            Self::FleetTaskCreated => "Task created",
+            Self::FleetTaskCancelled => "Task cancelled",
+            Self::FleetTaskRetried => "Task retried",
+            Self::FleetDatasetUploaded => "Dataset uploaded",
+            Self::FleetDatasetDeleted => "Dataset deleted",
         }
     }
 

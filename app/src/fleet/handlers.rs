@@ -1,20 +1,54 @@
 //! The bodies of the fleet's server functions (see `fleet::api`). Each one starts with
-//! `require_user`; the owner is always the caller.
+//! `require_user`. The caller acts on their own fleet, or — as an administrator — on
+//! anyone's (`Owner::may_access`), so every change is audited naming who acted, whose
+//! object it was and what changed.
 
 use bytes::Bytes;
 use edge_protocol::api::ErrorCode;
 use leptos::prelude::use_context;
+use serde_json::json;
 
 use super::model::{CreatedToken, Dataset, EnrollmentToken, NewTask, Task, Worker, WorkerEvent};
 use super::ssr::datasets::ImportError;
 use super::ssr::tokens::TokenRequest;
 use super::ssr::workers::WorkerAction;
 use super::ssr::{EdgeContext, FleetError, Owner, datasets, tasks, tokens, workers};
-use crate::auth::model::{AuthError, FieldError};
-use crate::auth::ssr::guard::require_user;
+use crate::auth::model::{AuditAction, AuthError, FieldError};
+use crate::auth::ssr::audit;
+use crate::auth::ssr::guard::{Caller, require_user};
 use crate::auth::ssr::request::internal;
 
-async fn caller() -> Result<(EdgeContext, Owner), AuthError> {
+/// Who is calling, and the fleet they act through.
+struct Acting {
+    context: EdgeContext,
+    owner: Owner,
+    caller: Caller,
+}
+
+impl Acting {
+    /// Writes the audit entry of a change: the caller is the actor, the object's owner the
+    /// subject, and the details name the object and say whether an administrator acted on
+    /// someone else's.
+    async fn audit(&self, action: AuditAction, owner_id: &str, object: &str, id: &str) {
+        let actor = &self.caller.user.id;
+        audit::record(
+            self.caller.request.database(),
+            action,
+            Some(actor),
+            Some(owner_id),
+            &self.caller.request.client,
+            json!({
+                "object": object,
+                "id": id,
+                "owner": owner_id,
+                "by_admin": actor != owner_id,
+            }),
+        )
+        .await;
+    }
+}
+
+async fn acting() -> Result<Acting, AuthError> {
     let caller = require_user().await?;
     let context = use_context::<EdgeContext>()
         .ok_or_else(|| internal("finding the fleet context", &"not provided"))?;
@@ -22,7 +56,24 @@ async fn caller() -> Result<(EdgeContext, Owner), AuthError> {
         user_id: caller.user.id.clone(),
         is_admin: caller.is_admin(),
     };
-    Ok((context, owner))
+    Ok(Acting {
+        context,
+        owner,
+        caller,
+    })
+}
+
+async fn caller() -> Result<(EdgeContext, Owner), AuthError> {
+    let acting = acting().await?;
+    Ok((acting.context, acting.owner))
+}
+
+/// The owner of a task the caller may see (to name them in the audit log).
+async fn task_owner(acting: &Acting, id: &str) -> Result<String, AuthError> {
+    tasks::owned(&acting.context, &acting.owner, id)
+        .await
+        .map(|row| row.owner_id)
+        .map_err(refused)
 }
 
 /// The app's error for a fleet error: field messages stay on their fields.
@@ -48,15 +99,25 @@ pub async fn create_token(
     max_uses: Option<i64>,
     expires_in_minutes: Option<i64>,
 ) -> Result<CreatedToken, AuthError> {
-    let (context, owner) = caller().await?;
+    let acting = acting().await?;
     let request = TokenRequest {
         label,
         max_uses,
         ttl_secs: expires_in_minutes.map(|minutes| minutes.saturating_mul(60)),
     };
-    tokens::create(&context, &owner, request)
+    let created = tokens::create(&acting.context, &acting.owner, request)
         .await
-        .map_err(refused)
+        .map_err(refused)?;
+    let owner = acting.owner.user_id.clone();
+    acting
+        .audit(
+            AuditAction::FleetTokenCreated,
+            &owner,
+            "enrollment_token",
+            &created.details.id,
+        )
+        .await;
+    Ok(created)
 }
 
 pub async fn tokens() -> Result<Vec<EnrollmentToken>, AuthError> {
@@ -65,8 +126,25 @@ pub async fn tokens() -> Result<Vec<EnrollmentToken>, AuthError> {
 }
 
 pub async fn revoke_token(id: String) -> Result<EnrollmentToken, AuthError> {
-    let (context, owner) = caller().await?;
-    tokens::revoke(&context, &owner, &id).await.map_err(refused)
+    let acting = acting().await?;
+    let owner = tokens::find(&acting.context, &id)
+        .await
+        .map_err(refused)?
+        .filter(|row| acting.owner.may_access(&row.owner_id))
+        .ok_or(AuthError::NotFound)?
+        .owner_id;
+    let revoked = tokens::revoke(&acting.context, &acting.owner, &id)
+        .await
+        .map_err(refused)?;
+    acting
+        .audit(
+            AuditAction::FleetTokenRevoked,
+            &owner,
+            "enrollment_token",
+            &id,
+        )
+        .await;
+    Ok(revoked)
 }
 
 pub async fn workers() -> Result<Vec<Worker>, AuthError> {
@@ -82,13 +160,19 @@ pub async fn worker(id: String) -> Result<(Worker, Vec<WorkerEvent>), AuthError>
 }
 
 pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthError> {
-    let (context, owner) = caller().await?;
-    let action = match action.as_str() {
-        "disable" => WorkerAction::Disable,
-        "enable" => WorkerAction::Enable,
-        "release" => WorkerAction::Release,
-        "rotate_credential" => WorkerAction::RotateCredential,
-        "revoke_credentials" => WorkerAction::RevokeCredentials,
+    let acting = acting().await?;
+    let (action, audited) = match action.as_str() {
+        "disable" => (WorkerAction::Disable, AuditAction::FleetWorkerDisabled),
+        "enable" => (WorkerAction::Enable, AuditAction::FleetWorkerEnabled),
+        "release" => (WorkerAction::Release, AuditAction::FleetWorkerReleased),
+        "rotate_credential" => (
+            WorkerAction::RotateCredential,
+            AuditAction::FleetRotationRequested,
+        ),
+        "revoke_credentials" => (
+            WorkerAction::RevokeCredentials,
+            AuditAction::FleetCredentialsRevoked,
+        ),
         _ => {
             return Err(AuthError::field(
                 "action",
@@ -96,15 +180,30 @@ pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthErr
             ));
         }
     };
-    workers::act(&context, &owner, &id, action)
+    let worker = workers::act(&acting.context, &acting.owner, &id, action)
         .await
-        .map_err(refused)
+        .map_err(refused)?;
+    acting
+        .audit(audited, &worker.owner_id, "worker", &worker.id)
+        .await;
+    Ok(worker)
 }
 
 pub async fn upload_dataset(name: String, csv: String) -> Result<Dataset, AuthError> {
-    let (context, owner) = caller().await?;
-    match datasets::import(&context, &owner, &name, Bytes::from(csv)).await {
-        Ok(dataset) => Ok(dataset),
+    let acting = acting().await?;
+    match datasets::import(&acting.context, &acting.owner, &name, Bytes::from(csv)).await {
+        Ok(dataset) => {
+            let owner = acting.owner.user_id.clone();
+            acting
+                .audit(
+                    AuditAction::FleetDatasetUploaded,
+                    &owner,
+                    "dataset",
+                    &dataset.id,
+                )
+                .await;
+            Ok(dataset)
+        }
         Err(ImportError::Fleet(err)) => Err(refused(err)),
         Err(ImportError::Invalid(invalid)) => Err(AuthError::InvalidInput {
             fields: invalid
@@ -122,10 +221,16 @@ pub async fn datasets() -> Result<Vec<Dataset>, AuthError> {
 }
 
 pub async fn create_task(task: NewTask) -> Result<Task, AuthError> {
-    let (context, owner) = caller().await?;
-    tasks::create(&context, &owner, &task)
+    let acting = acting().await?;
+    let created = tasks::create(&acting.context, &acting.owner, &task)
         .await
-        .map_err(refused)
+        .map_err(refused)?;
+    // The task belongs to its dataset's owner, who may not be the caller.
+    let owner = task_owner(&acting, &created.id).await?;
+    acting
+        .audit(AuditAction::FleetTaskCreated, &owner, "task", &created.id)
+        .await;
+    Ok(created)
 }
 
 pub async fn tasks() -> Result<Vec<Task>, AuthError> {
@@ -142,11 +247,25 @@ pub async fn task(id: String) -> Result<Task, AuthError> {
 }
 
 pub async fn cancel_task(id: String) -> Result<Task, AuthError> {
-    let (context, owner) = caller().await?;
-    tasks::cancel(&context, &owner, &id).await.map_err(refused)
+    let acting = acting().await?;
+    let owner = task_owner(&acting, &id).await?;
+    let cancelled = tasks::cancel(&acting.context, &acting.owner, &id)
+        .await
+        .map_err(refused)?;
+    acting
+        .audit(AuditAction::FleetTaskCancelled, &owner, "task", &id)
+        .await;
+    Ok(cancelled)
 }
 
 pub async fn retry_task(id: String) -> Result<Task, AuthError> {
-    let (context, owner) = caller().await?;
-    tasks::retry(&context, &owner, &id).await.map_err(refused)
+    let acting = acting().await?;
+    let owner = task_owner(&acting, &id).await?;
+    let retried = tasks::retry(&acting.context, &acting.owner, &id)
+        .await
+        .map_err(refused)?;
+    acting
+        .audit(AuditAction::FleetTaskRetried, &owner, "task", &id)
+        .await;
+    Ok(retried)
 }

@@ -38,12 +38,21 @@ pub struct EnrollmentToken {
     pub state: TokenState,
 }
 
-/// A token just created: the only time its secret is shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A token just created: the only time its secret is shown. `Debug` leaves it out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedToken {
     /// `etr_live_…`
     pub token: String,
     pub details: EnrollmentToken,
+}
+
+impl std::fmt::Debug for CreatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedToken")
+            .field("token", &"<redacted>")
+            .field("details", &self.details)
+            .finish()
+    }
 }
 
 /// A worker, with everything needed to answer "why is it offline?".
@@ -127,4 +136,29 @@ pub struct NewTask {
     pub fee: f64,
     pub slippage: f64,
     pub worker_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_created_token_does_not_show_its_secret_in_debug_output() {
+        let secret = "0123456789abcdef0123456789abcdef0123456789abcdef";
+        let created = CreatedToken {
+            token: format!("etr_live_deadbeef_{secret}"),
+            details: EnrollmentToken {
+                id: "deadbeef".to_owned(),
+                label: "laptop".to_owned(),
+                max_uses: 1,
+                uses: 0,
+                expires_at: 0,
+                created_at: 0,
+                state: TokenState::Active,
+            },
+        };
+        let shown = format!("{created:?}");
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(shown.contains("laptop"), "{shown}");
+    }
 }

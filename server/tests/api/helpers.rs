@@ -248,19 +248,22 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
 impl TestApp {
     /// Starts a second server on the same database and object store (another replica);
     /// it runs until the test binary ends.
-    pub async fn replica(&self) -> SocketAddr {
+    /// Returns its address and its state, for tests that look inside it (its credential
+    /// cache, say).
+    pub async fn replica_with_state(&self) -> (SocketAddr, server::state::AppState) {
         let app = server_runtime()
             .spawn(Application::build(self.config.clone()))
             .await
             .expect("the build task finishes")
             .expect("the replica starts");
         let addr = app.local_addr();
+        let state = app.state().clone();
         server_runtime().spawn(async move {
             app.run_until(std::future::pending())
                 .await
                 .expect("replica runs");
         });
-        addr
+        (addr, state)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -11,10 +11,22 @@ pub const CREDENTIAL_PREFIX: &str = "wk_live_";
 
 /// A token split into its public id and its secret; the server looks the id up and compares
 /// the secret's HMAC in constant time.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub struct SecretToken<'a> {
     pub id: &'a str,
     pub secret: &'a str,
+}
+
+/// What `Debug` shows in place of a secret, so logs and panics never carry one.
+const REDACTED: &str = "<redacted>";
+
+impl std::fmt::Debug for SecretToken<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretToken")
+            .field("id", &self.id)
+            .field("secret", &REDACTED)
+            .finish()
+    }
 }
 
 impl<'a> SecretToken<'a> {
@@ -62,8 +74,7 @@ pub struct RegisterRequest {
     pub cpus: u32,
 }
 
-/// The reply to a registration: who the agent is now, and how to call in. Its `Debug`
-/// hides the credential, so logging the reply never logs the secret.
+/// The reply to a registration: who the agent is now, and how to call in.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterResponse {
@@ -73,47 +84,33 @@ pub struct RegisterResponse {
     pub intervals: Intervals,
 }
 
-impl std::fmt::Debug for RegisterResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RegisterResponse")
-            .field("worker_id", &self.worker_id)
-            .field("credential", &"[redacted]")
-            .field("intervals", &self.intervals)
-            .finish()
-    }
-}
-
-#[cfg(test)]
-mod register_response_debug {
-    use super::{Intervals, RegisterResponse};
-
-    #[test]
-    fn debug_output_never_shows_the_new_credential() {
-        let credential = "wk_live_deadbeef_0123456789abcdef0123456789abcdef0123456789abcdef";
-        let reply = RegisterResponse {
-            worker_id: uuid::Uuid::nil(),
-            credential: credential.to_owned(),
-            intervals: Intervals {
-                heartbeat_seconds: 30,
-                poll_seconds: 5,
-                task_heartbeat_seconds: 10,
-                lease_seconds: 60,
-            },
-        };
-        let printed = format!("{reply:?}");
-        assert!(!printed.contains("0123456789abcdef"), "{printed}");
-        assert!(printed.contains("[redacted]"), "{printed}");
-    }
-}
-
 /// The reply to `POST /edge/v1/credentials/rotate`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialRotated {
     /// The new credential; use it from now on.
     pub credential: String,
     /// Until when the credential that made this call still works.
     pub previous_valid_until: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for RegisterResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterResponse")
+            .field("worker_id", &self.worker_id)
+            .field("credential", &REDACTED)
+            .field("intervals", &self.intervals)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for CredentialRotated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialRotated")
+            .field("credential", &REDACTED)
+            .field("previous_valid_until", &self.previous_valid_until)
+            .finish()
+    }
 }
 
 #[cfg(test)]
@@ -144,5 +141,39 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let secret = "0123456789abcdef0123456789abcdef0123456789abcdef";
+        let text = format!("wk_live_deadbeef_{secret}");
+        let token = SecretToken::parse(CREDENTIAL_PREFIX, &text).expect("well formed");
+        let intervals = Intervals {
+            heartbeat_seconds: 1,
+            poll_seconds: 1,
+            task_heartbeat_seconds: 1,
+            lease_seconds: 2,
+        };
+        let registered = RegisterResponse {
+            worker_id: Uuid::nil(),
+            credential: text.clone(),
+            intervals,
+        };
+        let rotated = CredentialRotated {
+            credential: text.clone(),
+            previous_valid_until: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        for shown in [
+            format!("{token:?}"),
+            format!("{registered:?}"),
+            format!("{rotated:#?}"),
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(shown.contains(REDACTED), "{shown}");
+        }
+        assert!(
+            format!("{token:?}").contains("deadbeef"),
+            "the id stays visible"
+        );
     }
 }

@@ -25,8 +25,10 @@ pub struct EdgeSettings {
     pub rotation_grace_secs: i64,
     /// How long an enrollment token lives unless its creator says otherwise.
     pub token_ttl_secs: i64,
-    /// Failed tasks in a row that quarantine a worker.
+    /// Failed tasks in a row that quarantine a worker; a lease that runs out counts as one.
     pub quarantine_after: i64,
+    /// Leases a task gets before an expiry fails it instead of queueing it again.
+    pub max_attempts: i64,
     pub dataset_limits: DatasetLimits,
 }
 
@@ -46,6 +48,7 @@ impl EdgeSettings {
             rotation_grace_secs: 24 * 60 * 60,
             token_ttl_secs: 60 * 60,
             quarantine_after: 3,
+            max_attempts: 3,
             dataset_limits: DatasetLimits::default(),
         }
     }

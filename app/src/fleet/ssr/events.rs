@@ -24,6 +24,8 @@ pub enum EventKind {
     Released,
     Disabled,
     Enabled,
+    /// A task's lease ran out while this worker held it: the agent crashed or lost contact.
+    LeaseExpired,
 }
 
 impl EventKind {
@@ -40,9 +42,15 @@ impl EventKind {
             Self::Released => "released",
             Self::Disabled => "disabled",
             Self::Enabled => "enabled",
+            Self::LeaseExpired => "lease_expired",
         }
     }
 }
+
+/// The statement that appends an event: worker, kind, detail, time. For writes that must
+/// commit with the change they describe.
+pub const INSERT: &str =
+    "INSERT INTO worker_events (worker_id, kind, detail, at) VALUES ($1, $2, $3, $4)";
 
 /// Appends an event to a worker's timeline.
 pub async fn record(
@@ -51,8 +59,7 @@ pub async fn record(
     kind: EventKind,
     detail: Option<&str>,
 ) -> Result<(), FleetError> {
-    let sql = "INSERT INTO worker_events (worker_id, kind, detail, at) VALUES ($1, $2, $3, $4)";
-    on_pool!(database, |pool| sqlx::query(sql)
+    on_pool!(database, |pool| sqlx::query(INSERT)
         .bind(worker_id)
         .bind(kind.as_str())
         .bind(detail)

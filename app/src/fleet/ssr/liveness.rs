@@ -10,7 +10,8 @@ use crate::storage::on_pool;
 pub const SWEEP_INTERVAL_SECS: u64 = 10;
 
 /// Records online → stale and online/stale → offline transitions. Each transition is
-/// claimed by one UPDATE, so several replicas sweeping at once record it once.
+/// claimed by one UPDATE, so several replicas sweeping at once record it once; the claims
+/// and their timeline events commit together, so a failure leaves neither behind.
 pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
     let now = now();
     let settings = &context.settings;
@@ -21,24 +22,38 @@ pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
                  RETURNING id, last_seen_at";
     let offline = "UPDATE workers SET derived_status = 'offline' \
                    WHERE derived_status IN ('online', 'stale') AND last_seen_at < $2 \
-                   AND $1 >= $2 RETURNING id, last_seen_at";
+                   RETURNING id, last_seen_at";
     let online_floor = now - settings.online_secs;
     let stale_floor = now - settings.stale_secs;
-    let mut recorded = 0;
-    for (sql, kind) in [(stale, EventKind::Stale), (offline, EventKind::Offline)] {
-        let changed: Vec<(String, Option<i64>)> =
-            on_pool!(&context.database, |pool| sqlx::query_as(sql)
+    let changed: Vec<String> = on_pool!(&context.database, |pool| async {
+        let mut tx = pool.begin().await?;
+        let mut changed = Vec::new();
+        for (sql, kind) in [(stale, EventKind::Stale), (offline, EventKind::Offline)] {
+            let claimed: Vec<(String, Option<i64>)> = sqlx::query_as(sql)
                 .bind(online_floor)
                 .bind(stale_floor)
-                .fetch_all(pool)
-                .await)
-            .during("sweeping worker liveness")?;
-        for (worker_id, last_seen) in changed {
-            super::auth_cache::changed(context, &worker_id).await?;
-            let detail = last_seen.map(|seen| format!("last heard from {} s ago", now - seen));
-            events::record(&context.database, &worker_id, kind, detail.as_deref()).await?;
-            recorded += 1;
+                .fetch_all(&mut *tx)
+                .await?;
+            for (worker_id, last_seen) in claimed {
+                let detail = last_seen.map(|seen| format!("last heard from {} s ago", now - seen));
+                sqlx::query(events::INSERT)
+                    .bind(&worker_id)
+                    .bind(kind.as_str())
+                    .bind(detail)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                changed.push(worker_id);
+            }
         }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(changed)
     }
-    Ok(recorded)
+    .await)
+    .during("sweeping worker liveness")?;
+    // Forgotten once committed, so no replica re-reads the row as it was.
+    for worker_id in &changed {
+        super::auth_cache::changed(context, worker_id).await?;
+    }
+    Ok(changed.len())
 }

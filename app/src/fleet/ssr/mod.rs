@@ -7,6 +7,7 @@ pub mod datasets;
 mod error;
 pub mod events;
 pub mod heartbeats;
+pub mod leases;
 pub mod liveness;
 pub mod queue;
 mod rows;

@@ -1,9 +1,12 @@
 //! The task queue as workers see it: lease, report progress, post results, finish.
 //!
 //! Every call after the lease is checked against it: the task must belong to the worker's
-//! owner (otherwise "not found"), be leased to this worker (otherwise "forbidden") and not
-//! have ended (otherwise "conflict"). The checks are repeated inside each UPDATE's WHERE
-//! clause, so a lease that expires between check and write is never written through.
+//! owner (otherwise "not found"), not have ended (otherwise "conflict"), and be leased to
+//! this worker with its lease not yet expired (otherwise "forbidden"). The lease checks —
+//! holder, state and `lease_expires_at` — are repeated inside each write's WHERE clause, so
+//! a lease that expires or moves between the check and the write is never written through.
+//!
+//! Leases that end without their worker (expiry, a disabled worker) are in `leases`.
 
 use chrono::DateTime;
 use edge_protocol::api::{
@@ -16,7 +19,7 @@ use edge_protocol::strategy::{StrategyConfig, StrategyName};
 use uuid::Uuid;
 
 use super::error::StorageContext;
-use super::events::{self, EventKind};
+use super::leases::count_failure;
 use super::rows::TaskRow;
 use super::workers::AuthenticatedWorker;
 use super::{EdgeContext, FleetError, now, tasks};
@@ -25,7 +28,16 @@ use crate::storage::{Database, on_pool};
 /// The longest equity curve a result may carry.
 pub const MAX_CURVE_POINTS: usize = 1_000;
 
-const HELD: &str = "leased_by = $2 AND state IN ('leased', 'running')";
+pub use super::leases::{expire_leases, requeue_worker_tasks};
+
+/// The lease guard of every write after the lease: the task is `$1`, the worker `$2`, and
+/// `now` names the parameter that holds the current time.
+fn held_by(now: &str) -> String {
+    format!(
+        "id = $1 AND leased_by = $2 AND state IN ('leased', 'running') \
+         AND lease_expires_at >= {now}"
+    )
+}
 
 /// The task, if the calling worker holds its lease; otherwise why not.
 pub async fn held(
@@ -48,6 +60,13 @@ pub async fn held(
         return Err(FleetError::refused(
             ErrorCode::Forbidden,
             "this task is not leased to this worker; its lease expired or went to another",
+        ));
+    }
+    // Until the background job hands it back, an expired lease still names this worker.
+    if row.lease_expires_at.is_none_or(|expires| expires < now()) {
+        return Err(FleetError::refused(
+            ErrorCode::Forbidden,
+            "the lease on this task expired; it goes back to the queue",
         ));
     }
     Ok(row)
@@ -179,16 +198,19 @@ pub async fn heartbeat(
     let row = held(context, caller, task_id).await?;
     let expires = now() + context.settings.lease_secs();
     let done = i64::from(configs_done).min(row.configs_total);
+    // Progress only moves forward, whatever order reports arrive in.
     let sql = format!(
         "UPDATE tasks SET state = 'running', lease_expires_at = $3, \
          configs_done = CASE WHEN $4 > configs_done THEN $4 ELSE configs_done END \
-         WHERE id = $1 AND {HELD} RETURNING cancel_requested"
+         WHERE {} RETURNING cancel_requested",
+        held_by("$5")
     );
     let cancel: Option<bool> = on_pool!(&context.database, |pool| sqlx::query_scalar(&sql)
         .bind(&row.id)
         .bind(&caller.worker.id)
         .bind(expires)
         .bind(done)
+        .bind(now())
         .fetch_optional(pool)
         .await)
     .during("extending a lease")?;
@@ -271,12 +293,16 @@ pub async fn post_results(
     let now = now();
     let expires = now + context.settings.lease_secs();
     let extend = format!(
-        "UPDATE tasks SET state = 'running', lease_expires_at = $3 WHERE id = $1 AND {HELD}"
+        "UPDATE tasks SET state = 'running', lease_expires_at = $3 WHERE {}",
+        held_by("$4")
     );
     let insert = "INSERT INTO task_results (task_id, config_id, worker_id, metrics, equity_curve, created_at) \
                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id, config_id) DO NOTHING";
-    let count = "UPDATE tasks SET configs_done = \
-                 (SELECT COUNT(*) FROM task_results WHERE task_id = $1) \
+    // Never below what a progress report already said: progress does not go backwards.
+    let count = "UPDATE tasks SET configs_done = CASE \
+                 WHEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) > configs_done \
+                 THEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) \
+                 ELSE configs_done END \
                  WHERE id = $1 RETURNING configs_done";
     let outcome: Option<(u64, i64)> = on_pool!(&context.database, |pool| async {
         let mut tx = pool.begin().await?;
@@ -284,6 +310,7 @@ pub async fn post_results(
             .bind(&row.id)
             .bind(&caller.worker.id)
             .bind(expires)
+            .bind(now)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -340,9 +367,10 @@ pub async fn complete(
     }
     let sql = format!(
         "UPDATE tasks SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'done' END, \
-         finished_at = $3, lease_expires_at = NULL WHERE id = $1 AND {HELD} RETURNING state"
+         finished_at = $3, lease_expires_at = NULL WHERE {} RETURNING state",
+        held_by("$3")
     );
-    let state = finish(context, caller, task_id, &row, &sql, None).await?;
+    let state = finish(context, caller, task_id, &row, &sql).await?;
     if state == TaskState::Done {
         let reset = "UPDATE workers SET consecutive_failures = 0 WHERE id = $1";
         on_pool!(&context.database, |pool| sqlx::query(reset)
@@ -355,7 +383,8 @@ pub async fn complete(
     Ok(TaskOutcome { state })
 }
 
-/// Fails the task; enough failures in a row quarantine the worker.
+/// Fails the task; enough failures in a row quarantine the worker. The task's end, the
+/// count and the quarantine commit together.
 pub async fn fail(
     context: &EdgeContext,
     caller: &AuthenticatedWorker,
@@ -370,12 +399,38 @@ pub async fn fail(
     let sql = format!(
         "UPDATE tasks SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END, \
          finished_at = $3, lease_expires_at = NULL, error = $4 \
-         WHERE id = $1 AND {HELD} RETURNING state"
+         WHERE {} RETURNING state",
+        held_by("$3")
     );
-    let state = finish(context, caller, task_id, &row, &sql, Some(&error)).await?;
-    if state == TaskState::Failed {
-        count_failure(context, caller).await?;
+    let now = now();
+    let threshold = context.settings.quarantine_after;
+    let worker = &caller.worker.id;
+    let outcome: Option<(String, bool)> = on_pool!(&context.database, |pool| async {
+        let mut tx = pool.begin().await?;
+        let state: Option<String> = sqlx::query_scalar(&sql)
+            .bind(&row.id)
+            .bind(worker)
+            .bind(now)
+            .bind(&error)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(state) = state else {
+            return Ok(None);
+        };
+        let quarantined =
+            state == TaskState::Failed.as_str() && count_failure!(tx, worker, threshold, now);
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(Some((state, quarantined)))
     }
+    .await)
+    .during("failing a task")?;
+    let Some((state, quarantined)) = outcome else {
+        return Err(lost(context, caller, task_id).await);
+    };
+    if quarantined {
+        super::auth_cache::changed(context, worker).await?;
+    }
+    let state = TaskState::parse(&state).unwrap_or(TaskState::Failed);
     Ok(TaskOutcome { state })
 }
 
@@ -389,9 +444,10 @@ pub async fn release(
     let sql = format!(
         "UPDATE tasks SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END, \
          finished_at = CASE WHEN cancel_requested THEN $3 ELSE NULL END, \
-         leased_by = NULL, lease_expires_at = NULL WHERE id = $1 AND {HELD} RETURNING state"
+         leased_by = NULL, lease_expires_at = NULL WHERE {} RETURNING state",
+        held_by("$3")
     );
-    let state = finish(context, caller, task_id, &row, &sql, None).await?;
+    let state = finish(context, caller, task_id, &row, &sql).await?;
     Ok(TaskOutcome { state })
 }
 
@@ -401,96 +457,18 @@ async fn finish(
     task_id: Uuid,
     row: &TaskRow,
     sql: &str,
-    error: Option<&str>,
 ) -> Result<TaskState, FleetError> {
     let state: Option<String> = on_pool!(&context.database, |pool| {
-        let query = sqlx::query_scalar(sql)
+        sqlx::query_scalar(sql)
             .bind(&row.id)
             .bind(&caller.worker.id)
-            .bind(now());
-        let query = match error {
-            Some(error) => query.bind(error),
-            None => query,
-        };
-        query.fetch_optional(pool).await
+            .bind(now())
+            .fetch_optional(pool)
+            .await
     })
     .during("ending a task")?;
     match state.as_deref().and_then(TaskState::parse) {
         Some(state) => Ok(state),
         None => Err(lost(context, caller, task_id).await),
     }
-}
-
-async fn count_failure(
-    context: &EdgeContext,
-    caller: &AuthenticatedWorker,
-) -> Result<(), FleetError> {
-    let sql = "UPDATE workers SET consecutive_failures = consecutive_failures + 1 \
-               WHERE id = $1 RETURNING consecutive_failures";
-    let failures: i64 = on_pool!(&context.database, |pool| sqlx::query_scalar(sql)
-        .bind(&caller.worker.id)
-        .fetch_one(pool)
-        .await)
-    .during("counting a worker's failures")?;
-    if failures < context.settings.quarantine_after {
-        return Ok(());
-    }
-    let quarantine = "UPDATE workers SET quarantined_at = $1 \
-                      WHERE id = $2 AND quarantined_at IS NULL";
-    let changed = on_pool!(&context.database, |pool| sqlx::query(quarantine)
-        .bind(now())
-        .bind(&caller.worker.id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
-    .during("quarantining a worker")?;
-    if changed > 0 {
-        super::auth_cache::changed(context, &caller.worker.id).await?;
-        let detail = format!("{failures} failed tasks in a row");
-        events::record(
-            &context.database,
-            &caller.worker.id,
-            EventKind::Quarantined,
-            Some(&detail),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-const REQUEUE: &str = "state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END, \
-     finished_at = CASE WHEN cancel_requested THEN $1 ELSE NULL END, \
-     leased_by = NULL, lease_expires_at = NULL";
-
-/// Returns expired leases to the queue (or ends them, when cancel was asked). Run by a
-/// background job on every replica; each row is updated once whoever gets there first.
-pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
-    let sql = format!(
-        "UPDATE tasks SET {REQUEUE} \
-         WHERE state IN ('leased', 'running') AND lease_expires_at < $1"
-    );
-    on_pool!(&context.database, |pool| sqlx::query(&sql)
-        .bind(now())
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
-    .during("expiring leases")
-}
-
-/// Returns a worker's leases to the queue at once (it was disabled or revoked).
-pub async fn requeue_worker_tasks(
-    context: &EdgeContext,
-    worker_id: &str,
-) -> Result<u64, FleetError> {
-    let sql = format!(
-        "UPDATE tasks SET {REQUEUE} \
-         WHERE state IN ('leased', 'running') AND leased_by = $2"
-    );
-    on_pool!(&context.database, |pool| sqlx::query(&sql)
-        .bind(now())
-        .bind(worker_id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
-    .during("requeueing a worker's tasks")
 }

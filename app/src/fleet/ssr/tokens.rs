@@ -88,7 +88,8 @@ pub async fn create(
     })
 }
 
-/// The owner's tokens, newest first (every user's for an administrator).
+/// The caller's own tokens, newest first. Administrators too see only their own here;
+/// they reach another user's token by its id (see [`revoke`]).
 pub async fn list(
     context: &EdgeContext,
     owner: &Owner,

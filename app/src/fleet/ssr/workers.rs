@@ -76,18 +76,11 @@ async fn check_credential(
     let row = match cached.then(|| context.auth_cache.get(token.id)).flatten() {
         Some(row) => row,
         None => {
-            let sql = format!(
-                "SELECT c.secret_hmac, c.expires_at, c.revoked_at, {WORKER_COLUMNS} \
-                 FROM worker_credentials c JOIN workers w ON w.id = c.worker_id WHERE c.id = $1"
-            );
-            let row = on_pool!(&context.database, |pool| {
-                sqlx::query_as::<_, CredentialRecord>(&sql)
-                    .bind(token.id)
-                    .fetch_optional(pool)
-                    .await
-            })
-            .during("checking a worker credential")?
-            .ok_or_else(invalid)?;
+            // Taken before the read: a change committed after it keeps this row out.
+            let ticket = context.auth_cache.ticket();
+            let row = read_credential(context, token.id)
+                .await?
+                .ok_or_else(invalid)?;
             // Only a credential that checks out is remembered.
             if context
                 .settings
@@ -95,7 +88,7 @@ async fn check_credential(
                 .verify(token.secret, &row.secret_hmac)
                 && row.revoked_at.is_none()
             {
-                context.auth_cache.put(token.id, row.clone());
+                context.auth_cache.put(ticket, token.id, row.clone());
             }
             std::sync::Arc::new(row)
         }
@@ -125,10 +118,67 @@ async fn check_credential(
             "this worker was disabled by its owner",
         ));
     }
+    let mut worker = row.worker.clone();
+    if row.awaiting_first_use {
+        first_use(context, token.id, &worker.id).await?;
+        worker.rotate_requested = false;
+    }
     Ok(AuthenticatedWorker {
-        worker: row.worker.clone(),
+        worker,
         credential_id: token.id.to_owned(),
     })
+}
+
+/// A credential and its worker as the database has them now.
+pub async fn read_credential(
+    context: &EdgeContext,
+    credential_id: &str,
+) -> Result<Option<CredentialRecord>, FleetError> {
+    let sql = format!(
+        "SELECT c.secret_hmac, c.expires_at, c.revoked_at, c.awaiting_first_use, \
+         {WORKER_COLUMNS} \
+         FROM worker_credentials c JOIN workers w ON w.id = c.worker_id WHERE c.id = $1"
+    );
+    on_pool!(&context.database, |pool| {
+        sqlx::query_as::<_, CredentialRecord>(&sql)
+            .bind(credential_id)
+            .fetch_optional(pool)
+            .await
+    })
+    .during("checking a worker credential")
+}
+
+/// The first call with a credential a rotation issued: the agent has it, so the rotation
+/// is over. Until then the worker keeps being asked to rotate, so a lost reply is repaired
+/// by rotating again with the old credential.
+async fn first_use(
+    context: &EdgeContext,
+    credential_id: &str,
+    worker_id: &str,
+) -> Result<(), FleetError> {
+    let used = "UPDATE worker_credentials SET awaiting_first_use = FALSE \
+                WHERE id = $1 AND awaiting_first_use";
+    let clear = "UPDATE workers SET rotate_requested = FALSE WHERE id = $1";
+    let first = on_pool!(&context.database, |pool| async {
+        let mut tx = pool.begin().await?;
+        let first = sqlx::query(used)
+            .bind(credential_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if first {
+            sqlx::query(clear).bind(worker_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(first)
+    }
+    .await)
+    .during("confirming a rotated credential")?;
+    if first {
+        auth_cache::changed(context, worker_id).await?;
+    }
+    Ok(())
 }
 
 /// Registers an agent with an enrollment token: one use of the token, spent atomically.
@@ -331,12 +381,19 @@ pub async fn rotate(
     let now = now();
     let grace_until = now + context.settings.rotation_grace_secs;
     let worker_id = &caller.worker.id;
-    let insert = "INSERT INTO worker_credentials (id, worker_id, secret_hmac, created_at) \
-                  VALUES ($1, $2, $3, $4)";
+    // The rotation ends when the new credential is first used (see `first_use`), not
+    // here: if this reply is lost, the agent is still asked to rotate and can.
+    let insert = "INSERT INTO worker_credentials \
+                  (id, worker_id, secret_hmac, created_at, awaiting_first_use) \
+                  VALUES ($1, $2, $3, $4, TRUE)";
+    // A credential an earlier rotation issued and nobody ever used was lost on its way:
+    // it stops now rather than living on for the grace period.
+    let drop_unused = "UPDATE worker_credentials SET revoked_at = $1 \
+                       WHERE worker_id = $2 AND id <> $3 AND awaiting_first_use \
+                       AND revoked_at IS NULL";
     let retire = "UPDATE worker_credentials SET expires_at = $1 \
                   WHERE worker_id = $2 AND id <> $3 AND revoked_at IS NULL \
                   AND (expires_at IS NULL OR expires_at > $1)";
-    let clear = "UPDATE workers SET rotate_requested = FALSE WHERE id = $1";
     on_pool!(&context.database, |pool| async {
         let mut tx = pool.begin().await?;
         sqlx::query(insert)
@@ -346,13 +403,18 @@ pub async fn rotate(
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(drop_unused)
+            .bind(now)
+            .bind(worker_id)
+            .bind(&credential.id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(retire)
             .bind(grace_until)
             .bind(worker_id)
             .bind(&credential.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(clear).bind(worker_id).execute(&mut *tx).await?;
         tx.commit().await
     }
     .await)
@@ -488,7 +550,7 @@ pub async fn act(
     auth_cache::changed(context, &row.id).await?;
     if stamped {
         // Its leases go back to the queue now rather than when they expire.
-        super::queue::requeue_worker_tasks(context, &row.id).await?;
+        super::leases::requeue_worker_tasks(context, &row.id).await?;
     }
     if let Some(event) = event {
         events::record(&context.database, &row.id, event, Some("by its owner")).await?;

@@ -72,6 +72,30 @@ fn start_run(config: &Path, args: &[&str]) -> Child {
         .expect("run starts")
 }
 
+/// [`start_run`], with the agent's log (JSON lines on stderr) written to `log`.
+fn start_run_logged(config: &Path, args: &[&str], log: &Path) -> Child {
+    let file = std::fs::File::create(log).expect("log file");
+    agent(config)
+        .arg("run")
+        .args(args)
+        .arg("--config")
+        .arg(config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(file))
+        .spawn()
+        .expect("run starts")
+}
+
+/// The agent's log lines with this message.
+fn logged(log: &Path, message: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["message"] == message)
+        .collect()
+}
+
 fn fast_setup() -> Setup {
     let mut setup = Setup::default();
     setup.edge.poll_secs = 1;
@@ -234,24 +258,36 @@ async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_w
     })
     .await;
 
-    let mut child = start_run(&second, &["--once"]);
+    let log = dir.path().join("box-2.log");
+    let mut child = start_run_logged(&second, &["--once"], &log);
     let status = wait_exit(&mut child, Duration::from_secs(180)).await;
     assert!(status.success(), "{status}");
-    assert_eq!(task_state(&app, &task_id).await, "done");
+    let task = tasks::find(edge(&app), &task_id)
+        .await
+        .expect("lookup")
+        .expect("task");
+    assert_eq!(task.state, "done");
+    assert_eq!(task.attempts, 2, "leased once by each agent");
     assert_eq!(results(&app, &task_id).await, total, "no config lost");
-    let rows = count(
-        &app,
-        "SELECT COUNT(*) FROM task_results WHERE task_id = $1",
-        &task_id,
-    )
-    .await;
-    assert_eq!(rows, total, "no config stored twice");
+
+    // What the second agent ran: the server stores a result once whoever posts it, so only
+    // the agent can say whether it redid work. Its lease said what was done, and it ran the
+    // rest, all of which it stored.
+    let leased = logged(&log, "leased a task");
+    assert_eq!(leased.len(), 1, "{leased:?}");
+    assert_eq!(leased[0]["task"], task_id.as_str());
+    assert_eq!(leased[0]["configs"], total);
+    assert_eq!(
+        leased[0]["already_done"], done_by_first,
+        "the second agent skipped exactly what the first had stored"
+    );
     let sql = "SELECT COUNT(*) FROM task_results r JOIN workers w ON w.id = r.worker_id \
                WHERE r.task_id = $1 AND w.display_name = 'box-2'";
     let by_second = count(&app, sql, &task_id).await;
-    assert!(
-        by_second <= total - done_by_first,
-        "the second agent skipped what was done"
+    assert_eq!(
+        by_second,
+        total - done_by_first,
+        "the rest came from the second"
     );
 }
 
@@ -265,42 +301,148 @@ async fn sigterm_mid_task_posts_what_is_done_hands_the_task_back_and_exits_0() {
     let config = onboard(&server_url(&app), &token, "box-1", dir.path()).await;
     let task_id = task_over(&app, &owner, 3_000, "fast=1..40:1,slow=50..500:10").await;
 
-    let mut child = start_run(&config, &["--max-cpus", "1"]);
+    let log = dir.path().join("box-1.log");
+    let mut child = start_run_logged(&config, &["--max-cpus", "1"], &log);
     wait_for(Duration::from_secs(60), "the first results", async || {
         results(&app, &task_id).await > 0
     })
     .await;
+    let before = tasks::find(edge(&app), &task_id)
+        .await
+        .expect("lookup")
+        .expect("task");
+    assert!(before.leased_by.is_some() && before.lease_expires_at.is_some());
     signal(&child, "-TERM");
     let status = wait_exit(&mut child, Duration::from_secs(30)).await;
     assert_eq!(status.code(), Some(0), "{status}");
-    assert_eq!(
-        task_state(&app, &task_id).await,
-        "queued",
-        "released, not left to expire"
-    );
+
+    // Handed back at once, not left to expire: none of this held before the signal.
     let task = tasks::find(edge(&app), &task_id)
         .await
         .expect("lookup")
         .expect("task");
-    assert!(task.result_count > 0 && task.result_count < task.configs_total);
+    assert_eq!(task.state, "queued", "released, not left to expire");
+    assert_eq!((task.leased_by, task.lease_expires_at), (None, None));
+    assert!(task.result_count >= before.result_count);
+    assert!(task.result_count < task.configs_total);
+    // Everything the agent had finished is on the server when it says it stopped.
+    let stopped = logged(
+        &log,
+        "stopping: posted the finished results and handed the task back",
+    );
+    assert_eq!(stopped.len(), 1, "{stopped:?}");
+    assert_eq!(stopped[0]["configs_done"], task.result_count);
+    // A clean stop is not a failure of the worker.
+    let failures = count(
+        &app,
+        "SELECT consecutive_failures FROM workers WHERE display_name = $1",
+        "box-1",
+    )
+    .await;
+    assert_eq!(failures, 0);
+}
+
+/// A `luckyplans serve` process, stopped when dropped.
+struct Replica {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the real server binary on the test app's database and object store, with the
+/// fast edge timings, and waits until it answers.
+async fn start_replica(app: &TestApp) -> Replica {
+    use secrecy::ExposeSecret;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let config = &app.config;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_luckyplans"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LP_DATA_DIR", &config.data_dir)
+        .env("LP_SITE_ROOT", &config.site_root)
+        .env("LP_LOG", "warn")
+        .env("LP_EDGE_POLL_SECS", "1")
+        .env("LP_EDGE_HEARTBEAT_SECS", "2")
+        .env("LP_EDGE_TASK_HEARTBEAT_SECS", "1")
+        .env("LP_EDGE_LEASE_SECS", "3")
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let app::storage::DatabaseConfig::Postgres { url } = &config.database {
+        command.env("DATABASE_URL", url.expose_secret());
+    }
+    if let app::storage::ObjectStoreConfig::S3(s3) = &config.objects {
+        command
+            .env("LP_S3_ENDPOINT", s3.endpoint.clone().unwrap_or_default())
+            .env("LP_S3_REGION", &s3.region)
+            .env("LP_S3_BUCKET", &s3.bucket)
+            .env("LP_S3_ACCESS_KEY_ID", &s3.access_key_id)
+            .env(
+                "LP_S3_SECRET_ACCESS_KEY",
+                s3.secret_access_key.expose_secret(),
+            );
+    }
+    let child = command
+        .arg("serve")
+        .arg("--addr")
+        .arg(format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("luckyplans starts");
+    let replica = Replica {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    wait_for(
+        Duration::from_secs(60),
+        "the replica to answer",
+        async || {
+            client
+                .get(format!("{}/health", replica.url))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success())
+        },
+    )
+    .await;
+    replica
 }
 
 #[tokio::test]
-async fn two_replicas_and_four_agents_do_two_hundred_tasks_each_exactly_once() {
+async fn two_server_processes_and_four_agents_do_two_hundred_tasks_each_exactly_once() {
     build_agent().await;
     let app = spawn_app_with(fast_setup()).await;
-    let replica = app.replica().await;
+    if !matches!(
+        app.app_state.database(),
+        app::storage::Database::Postgres(_)
+    ) {
+        eprintln!(
+            "skipped: two server processes need one shared PostgreSQL database \
+             (set LP_TEST_DATABASE_URL)"
+        );
+        return;
+    }
+    let replicas = [start_replica(&app).await, start_replica(&app).await];
     let dir = tempfile::tempdir().expect("temp dir");
     let (owner, _) = owner(&app, "ada@example.com").await;
     let token = token(&app, &owner, 4).await;
-    let servers = [
-        server_url(&app),
-        format!("http://127.0.0.1:{}", replica.port()),
-    ];
+    // Agents 0 and 2 talk only to the first process, 1 and 3 only to the second.
     let mut configs: Vec<PathBuf> = Vec::new();
     for index in 0..4 {
         let name = format!("box-{index}");
-        configs.push(onboard(&servers[index % 2], &token, &name, dir.path()).await);
+        configs.push(onboard(&replicas[index % 2].url, &token, &name, dir.path()).await);
     }
 
     let dataset_id = dataset(&app, &owner, 80).await;
@@ -337,9 +479,18 @@ async fn two_replicas_and_four_agents_do_two_hundred_tasks_each_exactly_once() {
     );
     let results = "SELECT COUNT(*) FROM task_results r JOIN tasks t ON t.id = r.task_id WHERE t.owner_id = $1";
     assert_eq!(count(&app, results, &owner.user_id).await, 400);
-    let workers_used = "SELECT COUNT(DISTINCT leased_by) FROM tasks WHERE owner_id = $1";
-    assert!(
-        count(&app, workers_used, &owner.user_id).await >= 2,
-        "the work was shared"
-    );
+    // Each process handed out tasks: its agents hold the leases it granted.
+    for (index, replica) in replicas.iter().enumerate() {
+        let names = if index == 0 {
+            "('box-0', 'box-2')"
+        } else {
+            "('box-1', 'box-3')"
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM tasks t JOIN workers w ON w.id = t.leased_by \
+             WHERE t.owner_id = $1 AND w.display_name IN {names}"
+        );
+        let leased = count(&app, &sql, &owner.user_id).await;
+        assert!(leased > 0, "{} leased no task", replica.url);
+    }
 }

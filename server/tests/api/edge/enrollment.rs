@@ -259,20 +259,163 @@ async fn a_disabled_worker_is_refused_until_enabled() {
 }
 
 #[tokio::test]
-async fn a_revocation_on_one_replica_reaches_a_replica_that_remembers_the_credential() {
+async fn a_lost_rotation_reply_is_repaired_by_asking_again_until_the_new_credential_is_used() {
     let app = spawn_app().await;
-    let replica = app.replica().await;
     let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
-    let on_replica = |path: &str| {
-        app.client
-            .post(format!("http://127.0.0.1:{}/edge/v1{path}", replica.port()))
-            .bearer_auth(&worker.credential)
+    app::fleet::ssr::workers::act(
+        edge(&app),
+        &owner,
+        &worker.id,
+        app::fleet::ssr::workers::WorkerAction::RotateCredential,
+    )
+    .await
+    .expect("ask for rotation");
+
+    // The agent rotates, but the reply never reaches it: it still has only the old one.
+    let (status, lost) =
+        call_json(&app, "/credentials/rotate", &worker.credential, &json!({})).await;
+    assert_eq!(status, 200, "{lost}");
+    let lost = lost["credential"].as_str().expect("credential").to_owned();
+
+    // The server keeps asking, so the agent rotates again with the old credential.
+    let (status, body) = call_json(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rotate_credential"], true, "asked again: {body}");
+    let (status, rotated) =
+        call_json(&app, "/credentials/rotate", &worker.credential, &json!({})).await;
+    assert_eq!(status, 200, "{rotated}");
+    let new = rotated["credential"].as_str().expect("credential");
+
+    // Its first use ends the rotation, for every credential of the worker.
+    let (status, body) = call_json(&app, "/heartbeat", new, &heartbeat_body()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["rotate_credential"], false);
+    let (status, body) = call_json(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
+    assert_eq!((status, &body["rotate_credential"]), (200, &json!(false)));
+    let asked = count(
+        &app,
+        "SELECT COUNT(*) FROM workers WHERE id = $1 AND rotate_requested",
+        &worker.id,
+    )
+    .await;
+    assert_eq!(asked, 0);
+    // The credential whose reply was lost never reached anyone: it no longer works.
+    let (status, body) = call_json(&app, "/heartbeat", &lost, &heartbeat_body()).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("credential_revoked")),
+        "{body}"
+    );
+}
+
+fn credential_id(credential: &str) -> &str {
+    credential
+        .trim_start_matches("wk_live_")
+        .split('_')
+        .next()
+        .expect("id")
+}
+
+/// Heartbeats until `state`'s cache remembers the credential (PostgreSQL: once its change
+/// listener is up); `false` when the cache is off (SQLite, where every call reads the
+/// database).
+async fn remembered_after_heartbeats(
+    state: &server::state::AppState,
+    url: &str,
+    credential: &str,
+) -> bool {
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    loop {
+        let response = client
+            .post(format!("{url}/edge/v1/heartbeat"))
+            .bearer_auth(credential)
             .json(&heartbeat_body())
-    };
-    // Two heartbeats on the replica: it has checked the credential and may remember it.
-    for _ in 0..2 {
-        let response = on_replica("/heartbeat").send().await.expect("heartbeat");
+            .send()
+            .await
+            .expect("heartbeat");
         assert_eq!(response.status(), 200);
+        if state
+            .edge()
+            .auth_cache
+            .get(credential_id(credential))
+            .is_some()
+        {
+            return true;
+        }
+        // Three heartbeats suffice once the cache is on; PostgreSQL's listener may take a
+        // moment to come up.
+        let postgres = matches!(state.database(), app::storage::Database::Postgres(_));
+        let limit = if postgres { 5_000 } else { 500 };
+        if started.elapsed() > std::time::Duration::from_millis(limit) {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_credential_read_before_a_revoke_is_not_remembered_after_it() {
+    let app = spawn_app().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let context = edge(&app);
+    let cache = &context.auth_cache;
+    let postgres = matches!(context.database, app::storage::Database::Postgres(_));
+    let url = format!("http://127.0.0.1:{}", app.addr.port());
+    assert_eq!(
+        remembered_after_heartbeats(&app.app_state, &url, &worker.credential).await,
+        postgres,
+        "the cache runs on PostgreSQL only"
+    );
+    let id = credential_id(&worker.credential);
+    cache.forget_worker(&worker.id);
+
+    // The interleaving: read the row, a revoke commits and is announced, then the stale row
+    // reaches the cache.
+    let ticket = cache.ticket();
+    let stale = app::fleet::ssr::workers::read_credential(context, id)
+        .await
+        .expect("read")
+        .expect("the credential exists");
+    assert!(stale.revoked_at.is_none());
+    app::fleet::ssr::workers::act(
+        context,
+        &owner,
+        &worker.id,
+        app::fleet::ssr::workers::WorkerAction::RevokeCredentials,
+    )
+    .await
+    .expect("revoke");
+    cache.put(ticket, id, stale);
+    assert!(cache.get(id).is_none(), "the stale row was remembered");
+    let refused = app::fleet::ssr::workers::authenticate(context, Some(&worker.credential))
+        .await
+        .expect_err("revoked");
+    assert_eq!(refused.code().as_str(), "credential_revoked");
+    if !postgres {
+        eprintln!("SQLite: no credential cache; this shows only that the revoke is seen at once");
+    }
+}
+
+#[tokio::test]
+async fn a_revocation_on_one_replica_reaches_a_replica_that_had_cached_the_credential() {
+    let app = spawn_app().await;
+    let (replica_addr, replica) = app.replica_with_state().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let replica_url = format!("http://127.0.0.1:{}", replica_addr.port());
+    let postgres = matches!(
+        app.app_state.database(),
+        app::storage::Database::Postgres(_)
+    );
+    // On PostgreSQL the replica must have cached the credential, or the test proves nothing
+    // about the announcement; SQLite has no cache, and every call reads the database.
+    let cached = remembered_after_heartbeats(&replica, &replica_url, &worker.credential).await;
+    assert_eq!(cached, postgres, "the replica caches on PostgreSQL only");
+    if !postgres {
+        eprintln!(
+            "SQLite: no credential cache; this shows only that a second server on the same \
+             database refuses the revoked credential"
+        );
     }
     app::fleet::ssr::workers::act(
         edge(&app),
@@ -285,7 +428,14 @@ async fn a_revocation_on_one_replica_reaches_a_replica_that_remembers_the_creden
     // The announcement travels between replicas in milliseconds; allow it a second.
     let started = std::time::Instant::now();
     loop {
-        let response = on_replica("/heartbeat").send().await.expect("heartbeat");
+        let response = app
+            .client
+            .post(format!("{replica_url}/edge/v1/heartbeat"))
+            .bearer_auth(&worker.credential)
+            .json(&heartbeat_body())
+            .send()
+            .await
+            .expect("heartbeat");
         if response.status() == 401 {
             let body: serde_json::Value = response.json().await.expect("json");
             assert_eq!(body["code"], "credential_revoked");

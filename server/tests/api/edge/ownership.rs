@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
-use super::support::{call_json, lease, owner_with_worker, result, task, task_state};
+use app::fleet::ssr::{tasks, workers};
+
+use super::support::{call_json, edge, lease, owner_with_worker, result, task, task_state};
 use crate::helpers::call;
 
 #[tokio::test]
@@ -56,34 +58,88 @@ async fn a_worker_cannot_touch_another_users_task_or_another_workers_lease() {
     assert_eq!(results, 0);
 }
 
+/// Every fleet server function, as the server registered them.
+fn fleet_functions() -> Vec<&'static str> {
+    let mut paths: Vec<&'static str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .filter(|path| path.starts_with("/api/fleet/"))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+}
+
 #[tokio::test]
-async fn fleet_server_functions_serve_only_the_caller_and_refuse_strangers() {
+async fn strangers_get_401_from_every_fleet_function() {
+    let app = crate::helpers::spawn_app().await;
+    let (ada, _, ada_worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &ada, "fast=5,slow=20").await;
+    let functions = fleet_functions();
+    assert!(functions.len() >= 13, "{functions:?}");
+    for path in functions {
+        let endpoint = path.trim_start_matches("/api/");
+        // Plausible arguments, so only the missing session can be the reason.
+        let form = [
+            ("id", task_id.as_str()),
+            ("action", "disable"),
+            ("name", "x"),
+            ("csv", "time,open,high,low,close,volume\n"),
+            ("task[dataset_id]", task_id.as_str()),
+            ("task[strategy]", "sma_crossover"),
+            ("task[grid]", "fast=5,slow=20"),
+            ("task[fee]", "0.001"),
+            ("task[slippage]", "0"),
+        ];
+        let response = call(&app, endpoint, &form, None).await;
+        assert_eq!(response.status(), 401, "{endpoint}");
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        assert_eq!(body["code"], "unauthenticated", "{endpoint}: {body}");
+    }
+    // Nothing changed.
+    assert_eq!(task_state(&app, &task_id).await, "queued");
+    lease(&app, &ada_worker).await;
+}
+
+#[tokio::test]
+async fn fleet_server_functions_serve_only_the_caller_and_leave_others_things_untouched() {
     let app = crate::helpers::spawn_app().await;
     let (ada, ada_cookie, ada_worker) = owner_with_worker(&app, "ada@example.com").await;
     let (_, bob_cookie, _) = owner_with_worker(&app, "bob@example.com").await;
-    let task_id = task(&app, &ada, "fast=5,slow=20").await;
+    let task_id = task(&app, &ada, "fast=5..10:5,slow=20").await;
+    // Ada's task is running on her worker, with some progress.
+    lease(&app, &ada_worker).await;
+    let (status, _) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/heartbeat"),
+        &ada_worker.credential,
+        &json!({"configs_done": 1}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let before = tasks::find(edge(&app), &task_id)
+        .await
+        .expect("lookup")
+        .expect("task");
 
-    // Strangers: 401 on every fleet function.
-    for endpoint in [
-        "fleet/tokens",
-        "fleet/workers",
-        "fleet/datasets",
-        "fleet/tasks",
-    ] {
-        let response = call(&app, endpoint, &[], None).await;
-        assert_eq!(response.status(), 401, "{endpoint}");
-    }
     // Bob sees none of Ada's things, by list or by id, and cannot act on them.
     let response = call(&app, "fleet/tasks", &[], Some(&bob_cookie)).await;
-    let tasks: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(tasks, json!([]));
+    let listed: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(listed, json!([]));
     for (endpoint, form) in [
         ("fleet/task", vec![("id", task_id.as_str())]),
         ("fleet/cancel_task", vec![("id", task_id.as_str())]),
+        ("fleet/retry_task", vec![("id", task_id.as_str())]),
         ("fleet/worker", vec![("id", ada_worker.id.as_str())]),
         (
             "fleet/worker_action",
             vec![("id", ada_worker.id.as_str()), ("action", "disable")],
+        ),
+        (
+            "fleet/worker_action",
+            vec![
+                ("id", ada_worker.id.as_str()),
+                ("action", "revoke_credentials"),
+            ],
         ),
     ] {
         let response = call(&app, endpoint, &form, Some(&bob_cookie)).await;
@@ -91,7 +147,42 @@ async fn fleet_server_functions_serve_only_the_caller_and_refuse_strangers() {
         let body: serde_json::Value = response.json().await.expect("json");
         assert_eq!(body["code"], "not_found", "{endpoint}");
     }
-    assert_eq!(task_state(&app, &task_id).await, "queued");
+
+    // Re-read what Bob tried to change: the task as it was, the worker enabled and working.
+    let after = tasks::find(edge(&app), &task_id)
+        .await
+        .expect("lookup")
+        .expect("task");
+    assert_eq!(
+        (
+            after.state.as_str(),
+            after.leased_by.as_deref(),
+            after.configs_done,
+            after.cancel_requested,
+            after.attempts,
+        ),
+        (
+            before.state.as_str(),
+            Some(ada_worker.id.as_str()),
+            1,
+            false,
+            1
+        )
+    );
+    assert_eq!(after.lease_expires_at, before.lease_expires_at);
+    let (worker, _) = workers::detail(edge(&app), &ada, &ada_worker.id)
+        .await
+        .expect("detail");
+    assert_ne!(worker.status.as_str(), "disabled");
+    let (status, body) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/heartbeat"),
+        &ada_worker.credential,
+        &json!({"configs_done": 2}),
+    )
+    .await;
+    assert_eq!(status, 200, "Ada's worker still holds its lease: {body}");
+    assert_eq!(body["cancel_requested"], false);
 
     // Ada sees hers.
     let response = call(
@@ -102,11 +193,104 @@ async fn fleet_server_functions_serve_only_the_caller_and_refuse_strangers() {
     )
     .await;
     assert_eq!(response.status(), 200);
-    let task: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(task["configs_total"], 1);
+    let shown: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(shown["configs_total"], 2);
     let response = call(&app, "fleet/workers", &[], Some(&ada_cookie)).await;
-    let workers: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(workers.as_array().map(Vec::len), Some(1));
+    let listed: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn another_users_token_cannot_be_revoked_and_still_enrols() {
+    let app = crate::helpers::spawn_app().await;
+    let (ada, _, _) = owner_with_worker(&app, "ada@example.com").await;
+    let (_, bob_cookie, _) = owner_with_worker(&app, "bob@example.com").await;
+    let token = super::support::token(&app, &ada, 1).await;
+    let token_id = token
+        .trim_start_matches("etr_live_")
+        .split('_')
+        .next()
+        .expect("id");
+    let response = call(
+        &app,
+        "fleet/revoke_token",
+        &[("id", token_id)],
+        Some(&bob_cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 404);
+    let revoked = crate::helpers::count(
+        &app,
+        "SELECT COUNT(*) FROM enrollment_tokens WHERE id = $1 AND revoked_at IS NOT NULL",
+        token_id,
+    )
+    .await;
+    assert_eq!(revoked, 0);
+    super::support::enrol(&app, &token, "still-works").await;
+}
+
+#[tokio::test]
+async fn another_users_failed_task_cannot_be_retried() {
+    let app = crate::helpers::spawn_app().await;
+    let (ada, _, ada_worker) = owner_with_worker(&app, "ada@example.com").await;
+    let (_, bob_cookie, _) = owner_with_worker(&app, "bob@example.com").await;
+    let task_id = task(&app, &ada, "fast=5,slow=20").await;
+    lease(&app, &ada_worker).await;
+    let (status, _) = call_json(
+        &app,
+        &format!("/tasks/{task_id}/fail"),
+        &ada_worker.credential,
+        &json!({"error": "out of memory"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let response = call(
+        &app,
+        "fleet/retry_task",
+        &[("id", task_id.as_str())],
+        Some(&bob_cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(task_state(&app, &task_id).await, "failed");
+    let row = tasks::find(edge(&app), &task_id)
+        .await
+        .expect("lookup")
+        .expect("task");
+    assert_eq!(row.error.as_deref(), Some("out of memory"));
+}
+
+#[tokio::test]
+async fn a_task_cannot_be_created_on_another_users_dataset_or_worker() {
+    let app = crate::helpers::spawn_app().await;
+    let (ada, _, ada_worker) = owner_with_worker(&app, "ada@example.com").await;
+    let (bob, bob_cookie, _) = owner_with_worker(&app, "bob@example.com").await;
+    let ada_dataset = super::support::dataset(&app, &ada, 40).await;
+    let bob_dataset = super::support::dataset(&app, &bob, 40).await;
+    for (dataset, worker, field) in [
+        (ada_dataset.as_str(), None, "dataset"),
+        (bob_dataset.as_str(), Some(ada_worker.id.as_str()), "worker"),
+    ] {
+        let mut form = vec![
+            ("task[dataset_id]", dataset),
+            ("task[strategy]", "sma_crossover"),
+            ("task[grid]", "fast=5,slow=20"),
+            ("task[fee]", "0.001"),
+            ("task[slippage]", "0"),
+        ];
+        if let Some(worker) = worker {
+            form.push(("task[worker_id]", worker));
+        }
+        let response = call(&app, "fleet/create_task", &form, Some(&bob_cookie)).await;
+        assert_eq!(response.status(), 422, "{field}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["fields"][0]["field"], field, "{body}");
+    }
+    let tasks = crate::helpers::count(&app, "SELECT COUNT(*) FROM tasks WHERE $1 <> ''", "x").await;
+    assert_eq!(tasks, 0, "no task was created");
+    // Ada's worker is offered nothing.
+    let (_, body) = call_json(&app, "/tasks/next", &ada_worker.credential, &json!({})).await;
+    assert_eq!(body["task"], serde_json::Value::Null);
 }
 
 #[tokio::test]

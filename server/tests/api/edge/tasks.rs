@@ -409,3 +409,205 @@ async fn concurrent_workers_lease_every_task_exactly_once() {
     created.sort();
     assert_eq!(leased, created, "every task leased once, none twice");
 }
+
+/// Makes the task's lease run out now and runs the background job's expiry.
+async fn lose_the_lease(app: &crate::helpers::TestApp, task_id: &str) {
+    exec(
+        app,
+        "UPDATE tasks SET lease_expires_at = 1 WHERE id = $1",
+        task_id,
+    )
+    .await;
+    assert_eq!(queue::expire_leases(edge(app)).await.expect("expire"), 1);
+}
+
+#[tokio::test]
+async fn a_task_whose_agents_keep_crashing_fails_after_three_attempts_with_the_reason() {
+    let app = spawn_app().await;
+    let (owner, _) = owner(&app, "ada@example.com").await;
+    let token = token(&app, &owner, 3).await;
+    let task_id = task(&app, &owner, "fast=5,slow=20").await;
+    let mut crashed = Vec::new();
+    for attempt in 1..=3 {
+        let worker = enrol(&app, &token, &format!("runner-{attempt}")).await;
+        let leased = lease(&app, &worker).await;
+        assert_eq!(leased["id"], task_id.as_str());
+        lose_the_lease(&app, &task_id).await;
+        let expected = if attempt < 3 { "queued" } else { "failed" };
+        assert_eq!(
+            task_state(&app, &task_id).await,
+            expected,
+            "attempt {attempt}"
+        );
+        crashed.push(worker);
+    }
+    let row = tasks::find(edge(&app), &task_id)
+        .await
+        .expect("lookup")
+        .expect("task");
+    assert_eq!(row.attempts, 3);
+    assert!(row.finished_at.is_some());
+    let error = row.error.unwrap_or_default();
+    assert!(error.contains("gave up after 3 attempts"), "{error}");
+    // Nobody gets it again.
+    let (_, body) = call_json(&app, "/tasks/next", &crashed[0].credential, &json!({})).await;
+    assert_eq!(body["task"], serde_json::Value::Null);
+    // Each crash is on its worker's record and timeline.
+    for worker in &crashed {
+        let failures = crate::helpers::count(
+            &app,
+            "SELECT consecutive_failures FROM workers WHERE id = $1",
+            &worker.id,
+        )
+        .await;
+        assert_eq!(failures, 1);
+        assert_eq!(
+            super::support::events(&app, &worker.id, "lease_expired").await,
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_attempt_cap_is_a_setting() {
+    let mut setup = crate::helpers::Setup::default();
+    setup.edge.max_attempts = 1;
+    let app = crate::helpers::spawn_app_with(setup).await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &owner, "fast=5,slow=20").await;
+    lease(&app, &worker).await;
+    lose_the_lease(&app, &task_id).await;
+    assert_eq!(task_state(&app, &task_id).await, "failed");
+}
+
+#[tokio::test]
+async fn three_crashes_in_a_row_quarantine_the_worker() {
+    let mut setup = crate::helpers::Setup::default();
+    setup.edge.max_attempts = 10;
+    let app = crate::helpers::spawn_app_with(setup).await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &owner, "fast=5,slow=20").await;
+    for crash in 1..=3 {
+        lease(&app, &worker).await;
+        lose_the_lease(&app, &task_id).await;
+        // One crash is not the task's fault: it goes back to the queue.
+        assert_eq!(task_state(&app, &task_id).await, "queued", "crash {crash}");
+    }
+    let (status, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("worker_quarantined")),
+        "{body}"
+    );
+    let (detail, timeline) = workers::detail(edge(&app), &owner, &worker.id)
+        .await
+        .expect("detail");
+    assert_eq!(detail.status.as_str(), "quarantined");
+    assert_eq!(detail.consecutive_failures, 3);
+    assert_eq!(timeline[0].kind, "quarantined");
+}
+
+#[tokio::test]
+async fn calls_on_an_expired_lease_are_refused_before_the_background_job_runs() {
+    let app = spawn_app().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &owner, "fast=5..10:5,slow=20").await;
+    lease(&app, &worker).await;
+    let path = |action: &str| format!("/tasks/{task_id}/{action}");
+    call_json(
+        &app,
+        &path("heartbeat"),
+        &worker.credential,
+        &json!({"configs_done": 1}),
+    )
+    .await;
+    // The lease ran out; the task still names this worker until the job hands it back.
+    let expired = format!(
+        "UPDATE tasks SET lease_expires_at = {} WHERE id = $1",
+        chrono::Utc::now().timestamp() - 5
+    );
+    exec(&app, &expired, &task_id).await;
+    for (action, body) in [
+        ("heartbeat", json!({"configs_done": 2})),
+        ("results", json!({"results": [result(0)]})),
+        ("complete", json!({})),
+        ("fail", json!({"error": "late"})),
+        ("release", json!({})),
+    ] {
+        let (status, reply) = call_json(&app, &path(action), &worker.credential, &body).await;
+        assert_eq!(
+            (status, reply["code"].as_str()),
+            (403, Some("forbidden")),
+            "{action}: {reply}"
+        );
+        assert!(
+            reply["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("expired"),
+            "{action}: {reply}"
+        );
+    }
+    let download = app
+        .client
+        .get(app.url(&format!("/edge/v1/tasks/{task_id}/dataset")))
+        .bearer_auth(&worker.credential)
+        .send()
+        .await
+        .expect("dataset");
+    assert_eq!(download.status(), 403);
+    let row = tasks::find(edge(&app), &task_id)
+        .await
+        .expect("lookup")
+        .expect("task");
+    assert_eq!(
+        (row.state.as_str(), row.configs_done, row.result_count),
+        ("running", 1, 0),
+        "nothing written through the expired lease"
+    );
+    assert!(row.lease_expires_at.unwrap_or_default() < chrono::Utc::now().timestamp());
+}
+
+#[tokio::test]
+async fn progress_never_goes_backwards() {
+    let app = spawn_app().await;
+    let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
+    let task_id = task(&app, &owner, "fast=5..10:5,slow=20..30:10").await;
+    lease(&app, &worker).await;
+    let path = |action: &str| format!("/tasks/{task_id}/{action}");
+    let configs_done = async || {
+        tasks::find(edge(&app), &task_id)
+            .await
+            .expect("lookup")
+            .expect("task")
+            .configs_done
+    };
+    call_json(
+        &app,
+        &path("heartbeat"),
+        &worker.credential,
+        &json!({"configs_done": 3}),
+    )
+    .await;
+    assert_eq!(configs_done().await, 3);
+    // One result stored: the count of stored results is lower than the progress reported.
+    let (status, body) = call_json(
+        &app,
+        &path("results"),
+        &worker.credential,
+        &json!({"results": [result(0)]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["configs_done"], 3, "{body}");
+    assert_eq!(configs_done().await, 3);
+    // A late, older report changes nothing either.
+    call_json(
+        &app,
+        &path("heartbeat"),
+        &worker.credential,
+        &json!({"configs_done": 1}),
+    )
+    .await;
+    assert_eq!(configs_done().await, 3);
+}

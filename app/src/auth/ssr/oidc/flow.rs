@@ -278,14 +278,10 @@ async fn callback(
     }
 }
 
-/// Equal-time comparison, so the state check leaks nothing about the expected value.
+/// Constant-time comparison, so the state check leaks nothing about the expected value.
 fn same_secret(left: &str, right: &str) -> bool {
-    left.len() == right.len()
-        && left
-            .bytes()
-            .zip(right.bytes())
-            .fold(0u8, |diff, (a, b)| diff | (a ^ b))
-            == 0
+    use subtle::ConstantTimeEq;
+    bool::from(left.as_bytes().ct_eq(right.as_bytes()))
 }
 
 async fn finish(
