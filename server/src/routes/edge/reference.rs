@@ -236,6 +236,10 @@ mod tests {
     /// rewrites the page instead and checks nothing, so it refuses to run that way in CI,
     /// where a rewrite would hide a stale page.
     #[test]
+    #[expect(
+        clippy::print_stdout,
+        reason = "the update mode tells the person running it what it did"
+    )]
     fn the_docs_reference_page_matches_the_openapi_document() {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../docs/content/docs/reference/edge-api.md");
