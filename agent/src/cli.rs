@@ -33,11 +33,19 @@ pub struct ConfigArg {
 }
 
 #[derive(Debug, Args)]
+pub struct InsecureArg {
+    /// Allow plain http:// to a server that is not this machine. The token and credential
+    /// then cross the network unencrypted: only for a network you trust end to end.
+    #[arg(long, env = "EDGE_AGENT_INSECURE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct OnboardArgs {
     /// The LuckyPlans server, e.g. https://luckyplans.example.
     #[arg(long, env = "EDGE_AGENT_SERVER", value_name = "URL")]
     pub server: Option<String>,
-    /// The enrollment token (etr_live_…) from the fleet page.
+    /// The enrollment token (etr_live_…) from `luckyplans token create` on the server.
     #[arg(
         long,
         env = "EDGE_AGENT_TOKEN",
@@ -50,6 +58,8 @@ pub struct OnboardArgs {
     pub name: Option<String>,
     #[command(flatten)]
     pub config: ConfigArg,
+    #[command(flatten)]
+    pub transport: InsecureArg,
     /// Replace an existing config (the worker it names keeps existing on the server).
     #[arg(long, env = "EDGE_AGENT_FORCE", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub force: bool,
@@ -59,6 +69,8 @@ pub struct OnboardArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub config: ConfigArg,
+    #[command(flatten)]
+    pub transport: InsecureArg,
     /// CPU threads to backtest on [default: all].
     #[arg(long, env = "EDGE_AGENT_MAX_CPUS", value_name = "N")]
     pub max_cpus: Option<NonZeroUsize>,
@@ -71,6 +83,8 @@ pub struct RunArgs {
 pub struct StatusArgs {
     #[command(flatten)]
     pub config: ConfigArg,
+    #[command(flatten)]
+    pub transport: InsecureArg,
     /// Print one JSON object instead of text.
     #[arg(long, env = "EDGE_AGENT_JSON", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub json: bool,
@@ -105,5 +119,22 @@ mod tests {
         assert!(args.once);
         assert_eq!(args.config.config, Some(PathBuf::from("/tmp/a.toml")));
         assert!(Cli::try_parse_from(["edge-agent", "run", "--max-cpus", "0"]).is_err());
+        assert!(
+            !args.transport.insecure,
+            "plain HTTP elsewhere is off unless asked for"
+        );
+    }
+
+    #[test]
+    fn insecure_is_a_flag_on_every_command_that_calls_the_server() {
+        for command in ["onboard", "run", "status"] {
+            let cli = Cli::try_parse_from(["edge-agent", command, "--insecure"]).expect("parses");
+            let insecure = match cli.command {
+                Command::Onboard(args) => args.transport.insecure,
+                Command::Run(args) => args.transport.insecure,
+                Command::Status(args) => args.transport.insecure,
+            };
+            assert!(insecure, "{command}");
+        }
     }
 }

@@ -21,6 +21,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::transport;
+
 /// Connecting takes longer than this only when something is wrong.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A plain JSON call.
@@ -43,6 +45,10 @@ pub enum ClientError {
     /// The server answered, but not with what the API promises.
     #[error("unexpected answer from the server: {0}")]
     Decode(String),
+    /// The server URL would carry the bearer in the clear (see [`crate::transport`]);
+    /// nothing was sent.
+    #[error("{0}")]
+    Insecure(String),
 }
 
 /// reqwest's own message is "error sending request"; the reason (refused, DNS, TLS) is in
@@ -72,7 +78,7 @@ impl ClientError {
         match self {
             Self::Network(_) => true,
             Self::Api { status, .. } => *status == 429 || *status >= 500,
-            Self::Decode(_) => false,
+            Self::Decode(_) | Self::Insecure(_) => false,
         }
     }
 
@@ -91,7 +97,7 @@ impl ClientError {
             Self::Network(_) => ErrorClass::Network,
             Self::Api { status: 401, .. } => ErrorClass::Auth,
             Self::Api { error, .. } if error.code.is_fatal_for_agent() => ErrorClass::Auth,
-            Self::Api { .. } | Self::Decode(_) => ErrorClass::Server,
+            Self::Api { .. } | Self::Decode(_) | Self::Insecure(_) => ErrorClass::Server,
         }
     }
 }
@@ -144,7 +150,10 @@ impl Client {
     /// A client for the server at `server_url` (normalized, see
     /// [`crate::config::normalize_server_url`]) that authenticates with `bearer`: the
     /// enrollment token for [`register`](Self::register), the credential for the rest.
-    pub fn new(server_url: &str, bearer: String) -> Result<Self, ClientError> {
+    /// Plain `http://` to another machine is refused unless `insecure` (see
+    /// [`crate::transport`]): the bearer would cross the network readable by anyone.
+    pub fn new(server_url: &str, bearer: String, insecure: bool) -> Result<Self, ClientError> {
+        transport::check(server_url, insecure).map_err(ClientError::Insecure)?;
         let http = reqwest::Client::builder()
             .user_agent(format!(
                 "edge-agent/{} ({}; {})",
@@ -463,7 +472,19 @@ mod tests {
 
     #[test]
     fn the_client_never_shows_its_bearer() {
-        let client = Client::new("https://plans.example", "wk_live_secret".into()).expect("client");
+        let client =
+            Client::new("https://plans.example", "wk_live_secret".into(), false).expect("client");
         assert!(!format!("{client:?}").contains("secret"));
+    }
+
+    #[test]
+    fn the_client_will_not_send_its_bearer_in_the_clear_to_another_host() {
+        let refused = Client::new("http://plans.example", "wk_live_hidden".into(), false)
+            .expect_err("plain http to another host");
+        assert!(matches!(refused, ClientError::Insecure(_)), "{refused}");
+        assert!(!refused.is_retryable());
+        assert!(!refused.to_string().contains("hidden"), "{refused}");
+        assert!(Client::new("http://127.0.0.1:3000", "wk_live_secret".into(), false).is_ok());
+        assert!(Client::new("http://plans.example", "wk_live_secret".into(), true).is_ok());
     }
 }

@@ -69,7 +69,12 @@ pub enum ConfigError {
 
 /// `<config dir>/luckyplans/edge-agent.toml` (`~/.config/…` on Linux).
 pub fn default_path() -> Result<PathBuf, ConfigError> {
-    let mut path = dirs::config_dir().ok_or(ConfigError::NoConfigDir)?;
+    default_path_in(dirs::config_dir())
+}
+
+/// The default path under `config_dir`, the user's config directory if there is one.
+fn default_path_in(config_dir: Option<PathBuf>) -> Result<PathBuf, ConfigError> {
+    let mut path = config_dir.ok_or(ConfigError::NoConfigDir)?;
     path.extend(DEFAULT_RELATIVE_PATH);
     Ok(path)
 }
@@ -294,12 +299,13 @@ pub fn check_enrollment_token(token: &str) -> Result<(), String> {
     if token.starts_with(CREDENTIAL_PREFIX) {
         return Err(format!(
             "that is a worker credential ({CREDENTIAL_PREFIX}…), not an enrollment token; \
-             create an enrollment token ({ENROLLMENT_TOKEN_PREFIX}…) in the fleet page"
+             create an enrollment token ({ENROLLMENT_TOKEN_PREFIX}…) on the server with \
+             `luckyplans token create --owner <email>`"
         ));
     }
     Err(format!(
         "an enrollment token reads {ENROLLMENT_TOKEN_PREFIX}<8 hex>_<48 hex>; copy it again \
-         from the fleet page"
+         from what `luckyplans token create` printed"
     ))
 }
 
@@ -476,6 +482,7 @@ mod tests {
         let credential = check_enrollment_token(&format!("wk_live_deadbeef_{SECRET}"))
             .expect_err("a credential is not a token");
         assert!(credential.contains("worker credential"));
+        assert!(credential.contains("`luckyplans token create --owner <email>`"));
         for bad in [
             String::new(),
             format!("etr_live_DEADBEEF_{SECRET}"),
@@ -497,9 +504,30 @@ mod tests {
     }
 
     #[test]
-    fn the_default_path_ends_in_the_luckyplans_folder() {
-        if let Ok(path) = default_path() {
-            assert!(path.ends_with("luckyplans/edge-agent.toml"));
+    fn the_default_path_is_the_luckyplans_folder_of_the_config_dir() {
+        assert_eq!(
+            default_path_in(Some(PathBuf::from("/home/ada/.config"))).expect("a path"),
+            Path::new("/home/ada/.config/luckyplans/edge-agent.toml")
+        );
+        // The real one: the same rule over whatever this system's config dir is.
+        match dirs::config_dir() {
+            Some(dir) => assert_eq!(
+                default_path().expect("a path"),
+                dir.join("luckyplans").join("edge-agent.toml")
+            ),
+            None => assert!(matches!(default_path(), Err(ConfigError::NoConfigDir))),
         }
+    }
+
+    #[test]
+    fn without_a_config_dir_the_error_asks_for_config() {
+        let err = default_path_in(None).expect_err("no config dir");
+        assert!(matches!(err, ConfigError::NoConfigDir));
+        assert!(err.to_string().contains("--config PATH"), "{err}");
+        // An explicit path never needs a config dir.
+        assert_eq!(
+            resolve_path(Some(PathBuf::from("/etc/edge-agent.toml"))).expect("given"),
+            Path::new("/etc/edge-agent.toml")
+        );
     }
 }

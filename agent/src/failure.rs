@@ -65,42 +65,51 @@ impl From<ConfigError> for Failure {
     }
 }
 
+/// What to do when the enrollment token is unusable: the server's CLI is where tokens
+/// are made.
+pub const NEW_TOKEN: &str =
+    "create a new one on the server with `luckyplans token create --owner <email>`";
+
+/// How an owner or an administrator changes a worker's state: only the app's server
+/// function offers it, signed in (the app has no fleet page and the server's CLI no worker
+/// command).
+pub fn worker_action(action: &str) -> String {
+    format!(
+        "its owner or an administrator must {action} it with the server function \
+         `POST /api/fleet/worker_action` (`id=<worker id>&action={action}`), signed in"
+    )
+}
+
 /// One line naming the code and what to do about it.
 pub fn advice(error: &ApiError) -> String {
     let code = error.code;
+    let onboard = "enrol it again with `edge-agent onboard`";
     let what = match code {
         ErrorCode::CredentialRevoked => {
-            "the server revoked this agent's credential; enrol it again with `edge-agent onboard`"
+            format!("the server revoked this agent's credential; {onboard}")
         }
         ErrorCode::CredentialExpired => {
-            "this agent's credential was rotated and the old one has expired; enrol it again \
-             with `edge-agent onboard`"
+            format!("this agent's credential was rotated and the old one has expired; {onboard}")
         }
-        ErrorCode::CredentialInvalid => {
+        ErrorCode::CredentialInvalid => format!(
             "the server does not know this agent's credential; check server_url in the config, \
-             or enrol again with `edge-agent onboard`"
-        }
-        ErrorCode::Unauthorized => {
+             or {onboard}"
+        ),
+        ErrorCode::Unauthorized => format!(
             "the server did not accept this agent's credential; check server_url in the config, \
-             or enrol again with `edge-agent onboard`"
-        }
-        ErrorCode::WorkerDisabled => {
-            "this worker's owner disabled it; enable it again on the fleet page, then start \
-             the agent again"
-        }
+             or {onboard}"
+        ),
+        ErrorCode::WorkerDisabled => format!(
+            "this worker's owner disabled it; {}, then start the agent again",
+            worker_action("enable")
+        ),
         ErrorCode::TokenInvalid => {
-            "the server does not know this enrollment token; copy it again, or create a new one \
-             on the fleet page"
+            format!("the server does not know this enrollment token; copy it again, or {NEW_TOKEN}")
         }
-        ErrorCode::TokenExpired => {
-            "the enrollment token has expired; create a new one on the fleet page"
-        }
-        ErrorCode::TokenRevoked => {
-            "the enrollment token was revoked; create a new one on the fleet page"
-        }
+        ErrorCode::TokenExpired => format!("the enrollment token has expired; {NEW_TOKEN}"),
+        ErrorCode::TokenRevoked => format!("the enrollment token was revoked; {NEW_TOKEN}"),
         ErrorCode::TokenExhausted => {
-            "the enrollment token has been used as often as it allows; create a new one on the \
-             fleet page"
+            format!("the enrollment token has been used as often as it allows; {NEW_TOKEN}")
         }
         _ => return format!("the server refused the call ({code}): {}", error.message),
     };
@@ -127,6 +136,30 @@ mod tests {
         assert_eq!(disabled.code, EXIT_FATAL);
         assert!(disabled.message.contains("(worker_disabled)"));
         assert!(!disabled.message.contains('\n'));
+    }
+
+    #[test]
+    fn every_fatal_code_says_what_can_be_done_today() {
+        let fatal: Vec<ErrorCode> = ErrorCode::ALL
+            .iter()
+            .copied()
+            .filter(|code| code.is_fatal_for_agent())
+            .collect();
+        assert!(fatal.contains(&ErrorCode::WorkerDisabled));
+        for code in fatal {
+            let message = advice(&ApiError::new(code, "m"));
+            assert!(!message.contains("fleet page"), "{code}: {message}");
+            assert!(
+                message.contains("`edge-agent onboard`")
+                    || message.contains("`luckyplans token create --owner <email>`")
+                    || message.contains("`POST /api/fleet/worker_action`"),
+                "{code} names no command: {message}"
+            );
+        }
+        let exhausted = advice(&ApiError::new(ErrorCode::TokenExhausted, "m"));
+        assert!(exhausted.contains("luckyplans token create"), "{exhausted}");
+        let disabled = advice(&ApiError::new(ErrorCode::WorkerDisabled, "m"));
+        assert!(disabled.contains("action=enable"), "{disabled}");
     }
 
     #[test]

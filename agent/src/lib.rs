@@ -5,6 +5,8 @@
 //! - [`onboard`], [`status`]: the commands of those names.
 //! - [`runner`]: `run` — the heartbeat, the poll loop, and running one task.
 //! - [`client`]: the typed HTTP client for `/edge/v1`, with one error type.
+//! - [`transport`]: which server URLs a secret may be sent to (no plain HTTP off this
+//!   machine unless `--insecure`).
 //! - [`config`]: the config file (server, worker id, credential), written privately.
 //! - [`backoff`]: exponential backoff with full jitter, for every retry.
 //! - [`failure`]: one-line failures and the exit codes.
@@ -22,3 +24,4 @@ pub mod logging;
 pub mod onboard;
 pub mod runner;
 pub mod status;
+pub mod transport;

@@ -19,6 +19,7 @@ use crate::config::{
     resolve_path,
 };
 use crate::failure::Failure;
+use crate::transport;
 
 /// Registration is not idempotent: a retry after a lost answer would spend a second token
 /// use on a second worker. So only answers that say nothing happened are retried.
@@ -60,13 +61,11 @@ pub fn run(args: OnboardArgs) -> Result<(), Failure> {
         interactive,
         |name| check_display_name(name).map(|()| name.to_owned()),
     )?;
-    let server_url = gather(
-        args.server,
-        &SERVER,
-        None,
-        interactive,
-        normalize_server_url,
-    )?;
+    let insecure = args.transport.insecure;
+    // Before the token is asked for: it is the secret plain HTTP would give away.
+    let server_url = gather(args.server, &SERVER, None, interactive, |url| {
+        server_url_for(url, insecure)
+    })?;
     let token = gather(args.token, &TOKEN, None, interactive, |token| {
         check_enrollment_token(token).map(|()| token.to_owned())
     })?;
@@ -80,7 +79,10 @@ pub fn run(args: OnboardArgs) -> Result<(), Failure> {
         cpus: std::thread::available_parallelism()
             .map_or(1, |cpus| u32::try_from(cpus.get()).unwrap_or(u32::MAX)),
     };
-    let client = Client::new(&server_url, token)
+    if insecure && transport::is_plain_http_elsewhere(&server_url) {
+        tracing::warn!(server = %server_url, "--insecure: the token and credential go over plain HTTP");
+    }
+    let client = Client::new(&server_url, token, insecure)
         .map_err(|err| Failure::new(format!("could not set up the HTTP client: {err}")))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -99,17 +101,21 @@ pub fn run(args: OnboardArgs) -> Result<(), Failure> {
     };
     config.save(&path).map_err(|err| {
         Failure::new(format!(
-            "registered worker {worker_id}, but {err}; remove that worker on the fleet page and \
-             enrol again"
+            "registered worker {worker_id}, but {err}; its credential is lost, so that worker \
+             will stay offline: fix the problem and enrol again with a token that has uses \
+             left (`luckyplans token create --owner <email>` on the server makes one)"
         ))
     })?;
     tracing::info!(worker_id = %worker_id, config = %path.display(), "enrolled");
 
-    let run_hint = if resolve_path(None).is_ok_and(|default| default == path) {
+    let mut run_hint = if resolve_path(None).is_ok_and(|default| default == path) {
         "edge-agent run".to_owned()
     } else {
         format!("edge-agent run --config {}", path.display())
     };
+    if transport::is_plain_http_elsewhere(&config.server_url) {
+        run_hint.push_str(" --insecure");
+    }
     let mut out = io::stdout().lock();
     writeln!(
         out,
@@ -117,6 +123,13 @@ pub fn run(args: OnboardArgs) -> Result<(), Failure> {
         path.display(),
     )
     .map_err(|err| Failure::new(format!("could not print the result: {err}")))
+}
+
+/// A server URL, normalized, that a secret may be sent to (see [`transport`]).
+fn server_url_for(given: &str, insecure: bool) -> Result<String, String> {
+    let url = normalize_server_url(given)?;
+    transport::check(&url, insecure)?;
+    Ok(url)
 }
 
 /// An existing config names a worker that would be orphaned: ask for `--force`.
@@ -249,7 +262,7 @@ fn nothing_happened(err: &ClientError) -> bool {
         ClientError::Api { error, .. } => {
             matches!(error.code, ErrorCode::RateLimited | ErrorCode::Unavailable)
         }
-        ClientError::Decode(_) => false,
+        ClientError::Decode(_) | ClientError::Insecure(_) => false,
     }
 }
 
@@ -302,6 +315,40 @@ mod tests {
         .expect_err("shape");
         assert!(token.message.starts_with("--token: "));
         assert!(!token.message.contains("NOT-HEX"), "{}", token.message);
+    }
+
+    #[test]
+    fn plain_http_to_another_host_is_refused_before_the_token_is_asked_for() {
+        let refused = gather(
+            Some("http://plans.example".into()),
+            &SERVER,
+            None,
+            false,
+            |url| server_url_for(url, false),
+        )
+        .expect_err("plain http elsewhere");
+        assert!(
+            refused.message.starts_with("--server: "),
+            "{}",
+            refused.message
+        );
+        assert!(
+            refused.message.contains("--insecure"),
+            "{}",
+            refused.message
+        );
+        assert_eq!(
+            server_url_for("http://127.0.0.1:3000/", false),
+            Ok("http://127.0.0.1:3000".to_owned())
+        );
+        assert_eq!(
+            server_url_for("http://plans.example/", true),
+            Ok("http://plans.example".to_owned())
+        );
+        assert_eq!(
+            server_url_for("https://plans.example", false),
+            Ok("https://plans.example".to_owned())
+        );
     }
 
     #[test]

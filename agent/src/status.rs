@@ -12,6 +12,7 @@ use crate::cli::StatusArgs;
 use crate::client::{Client, ClientError};
 use crate::config::{AgentConfig, resolve_path};
 use crate::failure::{Failure, advice};
+use crate::transport;
 
 /// What was found out, for either output format.
 struct Report<'a> {
@@ -26,7 +27,8 @@ struct Report<'a> {
 pub fn run(args: StatusArgs) -> Result<(), Failure> {
     let path = resolve_path(args.config.config)?;
     let report = match AgentConfig::load(&path) {
-        Ok(config) => check(&path, &config).and_then(|report| print(&report, args.json)),
+        Ok(config) => check(&path, &config, args.transport.insecure)
+            .and_then(|report| print(&report, args.json)),
         Err(err) => print(
             &Report {
                 path: &path,
@@ -46,8 +48,14 @@ pub fn run(args: StatusArgs) -> Result<(), Failure> {
 }
 
 /// Asks the server: `/health` for reachability, then `/edge/v1/worker` with the credential.
-fn check<'a>(path: &'a Path, config: &'a AgentConfig) -> Result<Report<'a>, Failure> {
-    let client = Client::new(&config.server_url, config.credential.clone())
+fn check<'a>(
+    path: &'a Path,
+    config: &'a AgentConfig,
+    insecure: bool,
+) -> Result<Report<'a>, Failure> {
+    transport::check(&config.server_url, insecure)
+        .map_err(|problem| Failure::new(format!("server_url in {}: {problem}", path.display())))?;
+    let client = Client::new(&config.server_url, config.credential.clone(), insecure)
         .map_err(|err| Failure::new(format!("could not set up the HTTP client: {err}")))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the edge API with schemathesis from its own OpenAPI document and fails on any 5xx.
+# Checks the edge API's served OpenAPI document with a standard validator
+# (openapi-spec-validator), then fuzzes the API with schemathesis from that document and
+# fails on any 5xx.
 #
 # Starts the release server on a fresh SQLite folder, enrols a worker and leases it a task
 # so the task endpoints see a real lease, then lets schemathesis generate requests for every
@@ -11,8 +13,10 @@ cd "$ROOT"
 
 SERVER="${LP_SERVER_BIN:-target/release/luckyplans}"
 SCHEMATHESIS=target/tools-venv/bin/schemathesis
+SPEC_VALIDATOR=target/tools-venv/bin/openapi-spec-validator
 [ -x "$SERVER" ] || die "build the server first: scripts/build"
-[ -x "$SCHEMATHESIS" ] || die "install schemathesis first: scripts/setup --browser"
+[ -x "$SCHEMATHESIS" ] && [ -x "$SPEC_VALIDATOR" ] ||
+  die "install schemathesis and openapi-spec-validator first: scripts/setup --browser"
 
 work=$(mktemp -d)
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
@@ -24,6 +28,14 @@ for _ in $(seq 1 100); do
   node -e "fetch('$base/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" && break
   sleep 0.1
 done
+
+# The document as served, checked against the OpenAPI 3.1 specification (unique
+# operationIds, valid references and parameters) before anything is generated from it.
+node -e "fetch('$base/edge/v1/openapi.json').then(r => r.ok ? r.text() : Promise.reject(r.status))
+  .then(t => process.stdout.write(t), e => { console.error('openapi.json answered', e); process.exit(1) })" >"$work/openapi.json"
+say "validating $base/edge/v1/openapi.json (openapi-spec-validator $("$SPEC_VALIDATOR" --version | awk '{print $NF}'))"
+"$SPEC_VALIDATOR" --validation-errors all "$work/openapi.json" ||
+  die "the served edge OpenAPI document is not valid OpenAPI"
 
 lp() { LP_LOG=warn "$SERVER" "$@"; }
 owner=fuzz@example.org

@@ -12,6 +12,7 @@ use super::{Shared, seconds};
 use crate::backoff::Backoff;
 use crate::client::{ClientError, EdgeApi};
 use crate::config::ConfigFile;
+use crate::failure::worker_action;
 
 /// One heartbeat: send, adopt the answer's intervals, rotate if asked.
 pub(super) async fn beat<A: EdgeApi>(
@@ -103,8 +104,8 @@ fn log_status(status: WorkerStatus) {
     match status {
         WorkerStatus::Quarantined => tracing::warn!(
             status = status.as_str(),
-            "the server lists this worker as quarantined; it gets no tasks until its owner \
-             releases it on the fleet page"
+            "the server lists this worker as quarantined and gives it no tasks; {}",
+            worker_action("release")
         ),
         _ => tracing::debug!(status = status.as_str(), "worker status"),
     }

@@ -35,7 +35,8 @@ use crate::backoff::Backoff;
 use crate::cli::RunArgs;
 use crate::client::{Client, ClientError, EdgeApi};
 use crate::config::{AgentConfig, ConfigFile, resolve_path};
-use crate::failure::Failure;
+use crate::failure::{Failure, worker_action};
+use crate::transport;
 
 pub use progress::BarAwareStderr;
 pub use task::{Plan, TaskEnd, chunk_size};
@@ -243,7 +244,13 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .map_err(|err| {
             Failure::new(format!("could not start {threads} backtest threads: {err}"))
         })?;
-    let client = Client::new(&config.server_url, config.credential.clone())
+    let insecure = args.transport.insecure;
+    transport::check(&config.server_url, insecure)
+        .map_err(|problem| Failure::new(format!("server_url in {}: {problem}", path.display())))?;
+    if insecure && transport::is_plain_http_elsewhere(&config.server_url) {
+        tracing::warn!(server = %config.server_url, "--insecure: the credential goes over plain HTTP");
+    }
+    let client = Client::new(&config.server_url, config.credential.clone(), insecure)
         .map_err(|err| Failure::new(format!("could not set up the HTTP client: {err}")))?;
     // Two threads are plenty for heartbeats and HTTP; the CPUs belong to the backtests.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -431,15 +438,17 @@ async fn poll<A: EdgeApi>(
                         code = "worker_quarantined",
                         retry_in_seconds = wait.as_secs(),
                         "the server quarantined this worker after repeated task failures \
-                         (worker_quarantined); its owner must release it on the fleet page. \
-                         Heartbeats go on; asking for tasks again every few minutes"
+                         (worker_quarantined); {}. Heartbeats go on; asking for tasks again \
+                         every few minutes",
+                        worker_action("release")
                     );
                 }
                 quarantined = true;
                 if once {
-                    return Err(Failure::new(
-                        "the server quarantined this worker (worker_quarantined); its owner must release it on the fleet page",
-                    ));
+                    return Err(Failure::new(format!(
+                        "the server quarantined this worker (worker_quarantined); {}",
+                        worker_action("release")
+                    )));
                 }
                 wait
             }

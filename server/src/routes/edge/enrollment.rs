@@ -15,6 +15,7 @@ use crate::state::AppState;
 #[utoipa::path(
     post,
     path = "/edge/v1/register",
+    operation_id = "register_worker",
     tag = "enrollment",
     request_body = RegisterRequest,
     security(("enrollment_token" = [])),
@@ -37,6 +38,7 @@ pub async fn register(
 #[utoipa::path(
     post,
     path = "/edge/v1/credentials/rotate",
+    operation_id = "rotate_credential",
     tag = "enrollment",
     security(("worker_credential" = [])),
     responses(

@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[utoipa::path(
     post,
     path = "/edge/v1/heartbeat",
+    operation_id = "worker_heartbeat",
     tag = "liveness",
     request_body = HeartbeatRequest,
     security(("worker_credential" = [])),
@@ -41,6 +42,7 @@ pub async fn heartbeat(
 #[utoipa::path(
     get,
     path = "/edge/v1/worker",
+    operation_id = "get_worker",
     tag = "liveness",
     security(("worker_credential" = [])),
     responses(

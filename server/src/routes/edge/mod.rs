@@ -13,7 +13,8 @@ mod tasks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 use edge_protocol::api::ErrorCode;
 
 pub use extract::EdgeError;
@@ -24,20 +25,87 @@ use crate::state::AppState;
 /// The largest body the edge API reads: a full batch of results with their curves.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
-/// The edge API's routes, relative to `/edge/v1`.
+/// Where the edge API is served; the paths below are relative to it.
+pub const PREFIX: &str = "/edge/v1";
+
+/// The HTTP methods the edge API uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verb {
+    Get,
+    Post,
+}
+
+impl Verb {
+    /// The method as the OpenAPI document keys it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+        }
+    }
+
+    const fn filter(self) -> MethodFilter {
+        match self {
+            Self::Get => MethodFilter::GET,
+            Self::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// One operation of the API: a method on a path relative to [`PREFIX`], and its handler.
+struct Operation {
+    verb: Verb,
+    path: &'static str,
+    route: MethodRouter<AppState>,
+}
+
+fn operation<H, T>(verb: Verb, path: &'static str, handler: H) -> Operation
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    Operation {
+        verb,
+        path,
+        route: on(verb.filter(), handler),
+    }
+}
+
+/// Every operation the API serves, and so every one the OpenAPI document must describe.
+/// The router is built from this one table, and a test holds the document to
+/// [`operations`], so a route cannot be added without its documentation.
+fn table() -> [Operation; 11] {
+    [
+        operation(Verb::Post, "/register", enrollment::register),
+        operation(Verb::Post, "/credentials/rotate", enrollment::rotate),
+        operation(Verb::Post, "/heartbeat", heartbeat::heartbeat),
+        operation(Verb::Get, "/worker", heartbeat::worker),
+        operation(Verb::Post, "/tasks/next", tasks::next),
+        operation(Verb::Get, "/tasks/{id}/dataset", tasks::dataset),
+        operation(Verb::Post, "/tasks/{id}/heartbeat", tasks::heartbeat),
+        operation(Verb::Post, "/tasks/{id}/results", tasks::results),
+        operation(Verb::Post, "/tasks/{id}/complete", tasks::complete),
+        operation(Verb::Post, "/tasks/{id}/fail", tasks::fail),
+        operation(Verb::Post, "/tasks/{id}/release", tasks::release),
+    ]
+}
+
+/// The operations the router serves, as (method, full path), in the OpenAPI document's
+/// spelling. `/openapi.json` itself is not an operation of the API.
+pub fn operations() -> Vec<(Verb, String)> {
+    table()
+        .into_iter()
+        .map(|operation| (operation.verb, format!("{PREFIX}{}", operation.path)))
+        .collect()
+}
+
+/// The edge API's routes, relative to [`PREFIX`].
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/register", post(enrollment::register))
-        .route("/credentials/rotate", post(enrollment::rotate))
-        .route("/heartbeat", post(heartbeat::heartbeat))
-        .route("/worker", get(heartbeat::worker))
-        .route("/tasks/next", post(tasks::next))
-        .route("/tasks/{id}/dataset", get(tasks::dataset))
-        .route("/tasks/{id}/heartbeat", post(tasks::heartbeat))
-        .route("/tasks/{id}/results", post(tasks::results))
-        .route("/tasks/{id}/complete", post(tasks::complete))
-        .route("/tasks/{id}/fail", post(tasks::fail))
-        .route("/tasks/{id}/release", post(tasks::release))
+    table()
+        .into_iter()
+        .fold(Router::new(), |router, operation| {
+            router.route(operation.path, operation.route)
+        })
         .route("/openapi.json", get(openapi::serve))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(unknown_endpoint)

@@ -1,8 +1,9 @@
 //! The edge API reference page of the docs site, written from the OpenAPI document.
 //!
 //! `docs/content/docs/reference/edge-api.md` is this function's output, committed so the docs site
-//! compiles it in like any page. A test fails when the file and the document disagree;
-//! `LP_UPDATE_REFERENCE=1 cargo test -p server reference` rewrites it.
+//! compiles it in like any page. A test fails when the file and the document disagree,
+//! naming the first line that differs; `LP_UPDATE_REFERENCE=1 cargo test -p server
+//! reference` rewrites it instead (and refuses to when `CI` is set).
 
 use std::fmt::Write as _;
 
@@ -228,19 +229,81 @@ fn one_line(text: &str) -> String {
 mod tests {
     use std::path::PathBuf;
 
+    /// Set to rewrite the page instead of checking it.
+    const UPDATE: &str = "LP_UPDATE_REFERENCE";
+
+    /// Checks the committed page against the document. With `LP_UPDATE_REFERENCE` set it
+    /// rewrites the page instead and checks nothing, so it refuses to run that way in CI,
+    /// where a rewrite would hide a stale page.
     #[test]
+    #[expect(
+        clippy::print_stdout,
+        reason = "the update mode tells the person running it what it did"
+    )]
     fn the_docs_reference_page_matches_the_openapi_document() {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../docs/content/docs/reference/edge-api.md");
         let generated = super::markdown();
-        if std::env::var_os("LP_UPDATE_REFERENCE").is_some() {
-            std::fs::write(&path, &generated).expect("write the reference page");
-        }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "docs/content/docs/reference/edge-api.md is out of date with the edge API; \
-             regenerate it with `LP_UPDATE_REFERENCE=1 cargo test -p server reference`"
+        if std::env::var_os(UPDATE).is_some() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI checks the reference page and never rewrites it: unset {UPDATE}"
+            );
+            if committed == generated {
+                println!("{} is up to date", path.display());
+            } else {
+                std::fs::write(&path, &generated).expect("write the reference page");
+                println!("rewrote {}; review and commit it", path.display());
+            }
+            return;
+        }
+        if let Some(difference) = first_difference(&committed, &generated) {
+            panic!(
+                "docs/content/docs/reference/edge-api.md is out of date with the edge API \
+                 ({difference}); regenerate it with `{UPDATE}=1 cargo test -p server reference`"
+            );
+        }
+    }
+
+    #[test]
+    fn a_difference_is_found_and_located() {
+        assert_eq!(first_difference("a\nb\n", "a\nb\n"), None);
+        assert_eq!(
+            first_difference("a\nb\n", "a\nc\n").as_deref(),
+            Some("line 2: committed `b`, generated `c`")
         );
+        assert_eq!(
+            first_difference("a\n", "a\nb\n").as_deref(),
+            Some("line 2: committed `<end of file>`, generated `b`")
+        );
+        assert!(first_difference("", "a").is_some());
+        assert!(first_difference("a\r\n", "a\n").is_some());
+    }
+
+    /// Where the first difference between the committed page and the generated one is, as
+    /// "line N: committed `…`, generated `…`"; `None` when they are the same.
+    fn first_difference(committed: &str, generated: &str) -> Option<String> {
+        if committed == generated {
+            return None;
+        }
+        let mut committed_lines = committed.lines();
+        let mut generated_lines = generated.lines();
+        let mut number = 1;
+        loop {
+            match (committed_lines.next(), generated_lines.next()) {
+                (Some(old), Some(new)) if old == new => number += 1,
+                (None, None) => {
+                    return Some("the pages differ only in their line endings".to_owned());
+                }
+                (old, new) => {
+                    return Some(format!(
+                        "line {number}: committed `{}`, generated `{}`",
+                        old.unwrap_or("<end of file>"),
+                        new.unwrap_or("<end of file>")
+                    ));
+                }
+            }
+        }
     }
 }

@@ -40,6 +40,7 @@ enum TaskRefusals {
 #[utoipa::path(
     post,
     path = "/edge/v1/tasks/next",
+    operation_id = "lease_next_task",
     tag = "tasks",
     security(("worker_credential" = [])),
     responses(
@@ -59,6 +60,7 @@ pub async fn next(
 #[utoipa::path(
     get,
     path = "/edge/v1/tasks/{id}/dataset",
+    operation_id = "download_task_dataset",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task")),
     security(("worker_credential" = [])),
@@ -98,6 +100,7 @@ pub async fn dataset(
 #[utoipa::path(
     post,
     path = "/edge/v1/tasks/{id}/heartbeat",
+    operation_id = "task_heartbeat",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task")),
     request_body = TaskHeartbeatRequest,
@@ -122,6 +125,7 @@ pub async fn heartbeat(
 #[utoipa::path(
     post,
     path = "/edge/v1/tasks/{id}/results",
+    operation_id = "post_task_results",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task")),
     request_body = ResultBatch,
@@ -147,6 +151,7 @@ pub async fn results(
 #[utoipa::path(
     post,
     path = "/edge/v1/tasks/{id}/complete",
+    operation_id = "complete_task",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task")),
     security(("worker_credential" = [])),
@@ -167,6 +172,7 @@ pub async fn complete(
 #[utoipa::path(
     post,
     path = "/edge/v1/tasks/{id}/fail",
+    operation_id = "fail_task",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task")),
     request_body = FailRequest,
@@ -192,6 +198,7 @@ pub async fn fail(
 #[utoipa::path(
     post,
     path = "/edge/v1/tasks/{id}/release",
+    operation_id = "release_task",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task")),
     security(("worker_credential" = [])),
