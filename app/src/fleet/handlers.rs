@@ -1,16 +1,14 @@
 //! The bodies of the fleet's server functions (see `fleet::api`). Each one starts with
 //! `require_user`; the owner is always the caller.
 
-use bytes::Bytes;
 use edge_protocol::api::ErrorCode;
 use leptos::prelude::use_context;
 
 use super::model::{CreatedToken, Dataset, EnrollmentToken, NewTask, Task, Worker, WorkerEvent};
-use super::ssr::datasets::ImportError;
 use super::ssr::tokens::TokenRequest;
 use super::ssr::workers::WorkerAction;
 use super::ssr::{EdgeContext, FleetError, Owner, datasets, tasks, tokens, workers};
-use crate::auth::model::{AuthError, FieldError};
+use crate::auth::model::AuthError;
 use crate::auth::ssr::guard::require_user;
 use crate::auth::ssr::request::internal;
 
@@ -99,21 +97,6 @@ pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthErr
     workers::act(&context, &owner, &id, action)
         .await
         .map_err(refused)
-}
-
-pub async fn upload_dataset(name: String, csv: String) -> Result<Dataset, AuthError> {
-    let (context, owner) = caller().await?;
-    match datasets::import(&context, &owner, &name, Bytes::from(csv)).await {
-        Ok(dataset) => Ok(dataset),
-        Err(ImportError::Fleet(err)) => Err(refused(err)),
-        Err(ImportError::Invalid(invalid)) => Err(AuthError::InvalidInput {
-            fields: invalid
-                .problems
-                .iter()
-                .map(|problem| FieldError::new("csv", problem.to_string()))
-                .collect(),
-        }),
-    }
 }
 
 pub async fn datasets() -> Result<Vec<Dataset>, AuthError> {

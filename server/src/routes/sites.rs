@@ -98,6 +98,8 @@ impl Sites {
             )
             // Single sign-on: plain routes, but inside the session layer.
             .merge(app::auth::ssr::oidc::routes(state.auth().clone()))
+            // Dataset uploads stream past the server functions' body limit.
+            .merge(super::datasets::routes(state))
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             // The admin section is part of the product build: same bundle, own root.

@@ -2,6 +2,7 @@
 //! touch what, and the OpenAPI document.
 
 mod agent;
+mod datasets;
 mod enrollment;
 mod liveness;
 mod openapi;
