@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 use super::support::{csv, edge, lease, owner, owner_with_worker, upload};
 use crate::helpers::{Setup, TestApp, call, count, spawn_app, spawn_app_with};
 
-/// Every file under the object store's folder (local) or the S3 server's folder: a
-/// refused upload must leave none, not even an unfinished multipart part.
+/// Every object or unfinished multipart part in the store: the files under the local
+/// objects folder, or, on S3 (s3s-fs), the files in the bucket folder and the upload
+/// records and parts beside it. A refused upload must leave none.
 fn stored_files(app: &TestApp) -> Vec<PathBuf> {
     fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -29,17 +30,25 @@ fn stored_files(app: &TestApp) -> Vec<PathBuf> {
             }
         }
     }
-    let root = if app.s3.is_some() {
-        app.dir.path().join("s3")
-    } else {
-        app.dir.path().join("data/objects")
-    };
     let mut found = Vec::new();
-    walk(&root, &mut found);
-    // s3s-fs keeps the metadata of the start-up probe object (`.luckyplans/ready-probe`,
-    // base64 in the file name) after the probe is deleted: not a dataset's.
-    let probe = "Lmx1Y2t5cGxhbnMvcmVhZHktcHJvYmU";
-    found.retain(|path| !path.to_string_lossy().contains(probe));
+    if app.s3.is_some() {
+        let root = app.dir.path().join("s3");
+        walk(&root.join(crate::helpers::S3_BUCKET), &mut found);
+        // `.upload-<id>.json` and `.upload_id-<id>.part-<n>`; s3s-fs's own metadata
+        // sidecars (`.bucket-…`) and scratch files (`.tmp.…`) are not objects.
+        let entries = std::fs::read_dir(&root).into_iter().flatten().flatten();
+        found.extend(
+            entries
+                .map(|entry| entry.path())
+                .filter(|path| path.is_file())
+                .filter(|path| {
+                    path.file_name()
+                        .is_some_and(|name| name.to_string_lossy().starts_with(".upload"))
+                }),
+        );
+    } else {
+        walk(&app.dir.path().join("data/objects"), &mut found);
+    }
     found
 }
 
