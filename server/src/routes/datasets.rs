@@ -148,13 +148,16 @@ fn refusal(err: ImportError) -> (StatusCode, UploadError) {
                 )
             },
         ),
-        ImportError::Invalid(invalid) => (
-            StatusCode::BAD_REQUEST,
-            UploadError {
-                problems: invalid.problems.clone(),
-                ..UploadError::new("dataset_invalid", invalid.to_string())
-            },
-        ),
+        ImportError::Invalid(invalid) => {
+            let message = invalid.to_string();
+            (
+                StatusCode::BAD_REQUEST,
+                UploadError {
+                    problems: invalid.problems,
+                    ..UploadError::new("dataset_invalid", message)
+                },
+            )
+        }
         ImportError::Interrupted => (
             StatusCode::BAD_REQUEST,
             UploadError::new("upload_interrupted", "The upload broke off before its end."),
