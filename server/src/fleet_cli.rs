@@ -113,6 +113,19 @@ pub async fn run(config: &Config, command: FleetCommand) -> Result<String, Strin
     result
 }
 
+/// A file's contents as a stream of chunks, read as the import asks for them.
+fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures::Stream<Item = std::io::Result<bytes::Bytes>> + Unpin {
+    use tokio::io::AsyncReadExt;
+    const CHUNK: usize = 256 * 1024;
+    Box::pin(futures::stream::try_unfold(file, |mut file| async move {
+        let mut chunk = bytes::BytesMut::with_capacity(CHUNK);
+        let read = file.read_buf(&mut chunk).await?;
+        Ok((read > 0).then(|| (chunk.freeze(), file)))
+    }))
+}
+
 /// An operator at the server's shell reaches every task by id.
 fn operator() -> Owner {
     Owner {
@@ -145,7 +158,7 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
         }
         FleetCommand::Dataset(DatasetCommand::Import { owner, name, file }) => {
             let owner = owner_by_email(&context.database, &owner).await?;
-            let bytes = tokio::fs::read(&file)
+            let opened = tokio::fs::File::open(&file)
                 .await
                 .map_err(|err| format!("cannot read {}: {err}", file.display()))?;
             let name = name.unwrap_or_else(|| {
@@ -153,13 +166,12 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
                     .map(|name| name.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "dataset".to_owned())
             });
-            match datasets::import(context, &owner, &name, bytes.into()).await {
+            // The same streaming import as an upload from the app: the file is read in
+            // chunks, never whole, and refused as soon as it passes the size limit.
+            match datasets::import(context, &owner, &name, file_chunks(opened)).await {
                 Ok(dataset) => Ok(dataset.id),
                 Err(ImportError::Fleet(err)) => Err(describe(&err)),
-                Err(ImportError::Invalid(invalid)) => Err(format!(
-                    "{} is not a valid dataset: {invalid}",
-                    file.display()
-                )),
+                Err(err) => Err(format!("{} was not imported: {err}", file.display())),
             }
         }
         FleetCommand::Task(TaskCommand::Create {

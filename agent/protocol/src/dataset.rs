@@ -7,8 +7,8 @@
 //! ```
 //!
 //! `time` is Unix seconds or an RFC 3339 timestamp, strictly increasing. The server checks
-//! an upload with [`parse_csv`] and the agent parses its download with the same function,
-//! so both agree on what a dataset is.
+//! an upload as it streams in with [`check_csv`] and the agent parses its download with
+//! [`parse_csv`]; both run the same row rules, so they agree on what a dataset is.
 
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +80,14 @@ impl DatasetError {
     }
 }
 
+/// What checking a dataset found, without its candles: how many, and the time they span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DatasetSummary {
+    pub rows: usize,
+    pub first_time: i64,
+    pub last_time: i64,
+}
+
 /// Parses and checks a whole dataset.
 pub fn parse_csv(bytes: &[u8], limits: DatasetLimits) -> Result<Vec<Candle>, DatasetError> {
     if bytes.len() > limits.max_bytes {
@@ -92,11 +100,44 @@ pub fn parse_csv(bytes: &[u8], limits: DatasetLimits) -> Result<Vec<Candle>, Dat
             ),
         ));
     }
+    let mut candles = Vec::new();
+    visit(bytes, limits, |candle| candles.push(candle))?;
+    Ok(candles)
+}
+
+/// Checks a dataset read from `reader` with the same rules as [`parse_csv`], keeping only
+/// a summary: a file streamed in (an upload) is checked as it arrives, without ever
+/// holding it or its candles in memory. Stops reading at the first problem that ends the
+/// check (more than [`MAX_REPORTED_PROBLEMS`], too many rows). The byte limit is the
+/// caller's to enforce, since only the caller knows how much it has read.
+pub fn check_csv<R: std::io::Read>(
+    reader: R,
+    limits: DatasetLimits,
+) -> Result<DatasetSummary, DatasetError> {
+    let mut summary: Option<DatasetSummary> = None;
+    visit(reader, limits, |candle| {
+        let summary = summary.get_or_insert(DatasetSummary {
+            rows: 0,
+            first_time: candle.time,
+            last_time: candle.time,
+        });
+        summary.rows += 1;
+        summary.last_time = candle.time;
+    })?;
+    summary.ok_or_else(|| DatasetError::one(None, "a dataset needs at least two rows of candles"))
+}
+
+/// Reads and checks every row, handing each valid candle to `on_candle`.
+fn visit<R: std::io::Read>(
+    reader: R,
+    limits: DatasetLimits,
+    mut on_candle: impl FnMut(Candle),
+) -> Result<(), DatasetError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(reader);
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(header)) => header,
@@ -115,7 +156,7 @@ pub fn parse_csv(bytes: &[u8], limits: DatasetLimits) -> Result<Vec<Candle>, Dat
         ));
     }
 
-    let mut candles = Vec::new();
+    let mut rows = 0_usize;
     let mut problems = Vec::new();
     let mut previous_time: Option<i64> = None;
     for record in records {
@@ -137,7 +178,7 @@ pub fn parse_csv(bytes: &[u8], limits: DatasetLimits) -> Result<Vec<Candle>, Dat
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if candles.len() >= limits.max_rows {
+        if rows >= limits.max_rows {
             problems.push(DatasetProblem {
                 line,
                 message: format!("more than {} rows", limits.max_rows),
@@ -158,7 +199,8 @@ pub fn parse_csv(bytes: &[u8], limits: DatasetLimits) -> Result<Vec<Candle>, Dat
                     });
                 }
                 previous_time = Some(candle.time);
-                candles.push(candle);
+                rows += 1;
+                on_candle(candle);
             }
             Err(message) => problems.push(DatasetProblem { line, message }),
         }
@@ -166,13 +208,13 @@ pub fn parse_csv(bytes: &[u8], limits: DatasetLimits) -> Result<Vec<Candle>, Dat
     if !problems.is_empty() {
         return Err(DatasetError { problems });
     }
-    if candles.len() < 2 {
+    if rows < 2 {
         return Err(DatasetError::one(
             None,
             "a dataset needs at least two rows of candles",
         ));
     }
-    Ok(candles)
+    Ok(())
 }
 
 fn csv_problem(err: &csv::Error) -> String {
@@ -293,5 +335,28 @@ mod tests {
         assert!(parse_csv(text.as_bytes(), tiny).is_err());
         assert!(parse("").is_err());
         assert!(parse("time,open,high,low,close,volume\n1,1,1,1,1,1\n").is_err());
+    }
+
+    #[test]
+    fn a_streamed_check_agrees_with_the_parse_and_keeps_only_a_summary() {
+        let text = "time,open,high,low,close,volume\n\
+                    1700000000,100,101.5,99.2,101,1250\n\
+                    \n\
+                    2023-11-14T22:14:21Z,101,102,100.5,101.7,980\n\
+                    1700000100,101,102,100.5,101.7,980\n";
+        let summary = check_csv(text.as_bytes(), DatasetLimits::default()).expect("valid");
+        assert_eq!(
+            summary,
+            DatasetSummary {
+                rows: 3,
+                first_time: 1_700_000_000,
+                last_time: 1_700_000_100,
+            }
+        );
+        let bad = "time,open,high,low,close,volume\n1,10,11,9,10,1\n2,10,9,11,10,1\n";
+        let streamed = check_csv(bad.as_bytes(), DatasetLimits::default()).expect_err("bad");
+        assert_eq!(streamed, parse(bad).expect_err("bad"));
+        assert_eq!(streamed.problems[0].line, Some(3));
+        assert!(check_csv(&b""[..], DatasetLimits::default()).is_err());
     }
 }

@@ -85,7 +85,6 @@ pub enum AuditAction {
     FleetTaskCancelled,
     FleetTaskRetried,
     FleetDatasetUploaded,
-    FleetDatasetDeleted,
 }
 
 impl AuditAction {
@@ -116,7 +115,6 @@ impl AuditAction {
             Self::FleetTaskCancelled => "fleet_task_cancelled",
             Self::FleetTaskRetried => "fleet_task_retried",
             Self::FleetDatasetUploaded => "fleet_dataset_uploaded",
-            Self::FleetDatasetDeleted => "fleet_dataset_deleted",
         }
     }
 
@@ -147,7 +145,6 @@ impl AuditAction {
         Self::FleetTaskCancelled,
         Self::FleetTaskRetried,
         Self::FleetDatasetUploaded,
-        Self::FleetDatasetDeleted,
     ];
 
     /// How the audit log viewer names it.
@@ -178,7 +175,6 @@ impl AuditAction {
             Self::FleetTaskCancelled => "Task cancelled",
             Self::FleetTaskRetried => "Task retried",
             Self::FleetDatasetUploaded => "Dataset uploaded",
-            Self::FleetDatasetDeleted => "Dataset deleted",
         }
     }
 

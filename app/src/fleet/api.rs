@@ -1,6 +1,10 @@
 //! The fleet's server functions, with stable endpoints under `/api/fleet/`. Each checks
 //! the caller inside: anonymous callers get 401, and a user only ever reaches their own
 //! tokens, workers, datasets and tasks (administrators reach everyone's by id).
+//!
+//! Datasets are uploaded through a plain streaming route instead
+//! (`POST /api/fleet/datasets/upload`, in the server): a server function's body is read
+//! whole and capped at 2 MB, far below a year of minute candles.
 
 use leptos::prelude::*;
 
@@ -48,12 +52,6 @@ pub async fn worker_detail(id: String) -> Result<(Worker, Vec<WorkerEvent>), Aut
 #[server(prefix = "/api", endpoint = "fleet/worker_action")]
 pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthError> {
     with_status(super::handlers::change_worker(id, action).await)
-}
-
-/// Checks and stores an OHLCV CSV file (`time,open,high,low,close,volume`).
-#[server(prefix = "/api", endpoint = "fleet/upload_dataset")]
-pub async fn upload_dataset(name: String, csv: String) -> Result<Dataset, AuthError> {
-    with_status(super::handlers::upload_dataset(name, csv).await)
 }
 
 /// The caller's datasets, newest first.

@@ -3,17 +3,15 @@
 //! anyone's (`Owner::may_access`), so every change is audited naming who acted, whose
 //! object it was and what changed.
 
-use bytes::Bytes;
 use edge_protocol::api::ErrorCode;
 use leptos::prelude::use_context;
 use serde_json::json;
 
 use super::model::{CreatedToken, Dataset, EnrollmentToken, NewTask, Task, Worker, WorkerEvent};
-use super::ssr::datasets::ImportError;
 use super::ssr::tokens::TokenRequest;
 use super::ssr::workers::WorkerAction;
 use super::ssr::{EdgeContext, FleetError, Owner, datasets, tasks, tokens, workers};
-use crate::auth::model::{AuditAction, AuthError, FieldError};
+use crate::auth::model::{AuditAction, AuthError};
 use crate::auth::ssr::audit;
 use crate::auth::ssr::guard::{Caller, require_user};
 use crate::auth::ssr::request::internal;
@@ -187,32 +185,6 @@ pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthErr
         .audit(audited, &worker.owner_id, "worker", &worker.id)
         .await;
     Ok(worker)
-}
-
-pub async fn upload_dataset(name: String, csv: String) -> Result<Dataset, AuthError> {
-    let acting = acting().await?;
-    match datasets::import(&acting.context, &acting.owner, &name, Bytes::from(csv)).await {
-        Ok(dataset) => {
-            let owner = acting.owner.user_id.clone();
-            acting
-                .audit(
-                    AuditAction::FleetDatasetUploaded,
-                    &owner,
-                    "dataset",
-                    &dataset.id,
-                )
-                .await;
-            Ok(dataset)
-        }
-        Err(ImportError::Fleet(err)) => Err(refused(err)),
-        Err(ImportError::Invalid(invalid)) => Err(AuthError::InvalidInput {
-            fields: invalid
-                .problems
-                .iter()
-                .map(|problem| FieldError::new("csv", problem.to_string()))
-                .collect(),
-        }),
-    }
 }
 
 pub async fn datasets() -> Result<Vec<Dataset>, AuthError> {

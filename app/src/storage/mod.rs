@@ -12,4 +12,4 @@ mod objects;
 pub(crate) use database::on_pool;
 pub use database::{Database, DatabaseConfig};
 pub use error::{StorageError, StorageErrorKind};
-pub use objects::{ObjectStorage, ObjectStoreConfig, S3Config};
+pub use objects::{ObjectStorage, ObjectStoreConfig, ObjectWriter, S3Config};

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use object_store::aws::AmazonS3Builder;
+use object_store::buffered::BufWriter;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::io::AsyncWrite;
 
 use super::StorageError;
 
@@ -37,7 +39,12 @@ pub struct S3Config {
 /// A handle on the configured object store.
 #[derive(Clone, Debug)]
 pub struct ObjectStorage {
+    /// For small, quick requests (the readiness probe): a total timeout per request.
     store: Arc<dyn ObjectStore>,
+    /// For objects of any size (dataset uploads and downloads): no total timeout, which
+    /// would cut off a large transfer that is making progress; a connect timeout and a
+    /// read timeout catch a dead or stalled service instead.
+    bulk: Arc<dyn ObjectStore>,
     backend: &'static str,
     dependency: &'static str,
 }
@@ -45,6 +52,12 @@ pub struct ObjectStorage {
 const LOCAL: &str = "object store (local)";
 const S3: &str = "object store (s3)";
 const PROBE_KEY: &str = ".luckyplans/ready-probe";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const QUICK_TIMEOUT: Duration = Duration::from_secs(10);
+const BULK_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// Objects up to this size are written with one request; larger ones as a multipart
+/// upload of parts this size (S3 wants at least 5 MiB per part but the last).
+const PART_BYTES: usize = 8 * 1024 * 1024;
 
 impl ObjectStorage {
     /// Opens the store and checks that an object can be written and removed.
@@ -56,39 +69,28 @@ impl ObjectStorage {
                 })?;
                 let store = LocalFileSystem::new_with_prefix(root)
                     .map_err(|err| StorageError::invalid(LOCAL, &err.to_string()))?;
+                let store: Arc<dyn ObjectStore> = Arc::new(store);
                 Self {
-                    store: Arc::new(store),
+                    bulk: Arc::clone(&store),
+                    store,
                     backend: "local",
                     dependency: LOCAL,
                 }
             }
             ObjectStoreConfig::S3(s3) => {
-                let client = ClientOptions::new()
-                    .with_timeout(Duration::from_secs(10))
-                    .with_connect_timeout(Duration::from_secs(3));
-                let retry = RetryConfig {
-                    max_retries: 2,
-                    retry_timeout: Duration::from_secs(5),
-                    ..RetryConfig::default()
-                };
-                let mut builder = AmazonS3Builder::new()
-                    .with_region(&s3.region)
-                    .with_bucket_name(&s3.bucket)
-                    .with_access_key_id(&s3.access_key_id)
-                    .with_secret_access_key(s3.secret_access_key.expose_secret())
-                    .with_virtual_hosted_style_request(!s3.path_style)
-                    .with_client_options(client)
-                    .with_retry(retry);
-                if let Some(endpoint) = &s3.endpoint {
-                    builder = builder
-                        .with_allow_http(endpoint.starts_with("http://"))
-                        .with_endpoint(endpoint);
-                }
-                let store = builder
-                    .build()
-                    .map_err(|err| StorageError::invalid(S3, &err.to_string()))?;
+                let quick = ClientOptions::new()
+                    .with_timeout(QUICK_TIMEOUT)
+                    .with_connect_timeout(CONNECT_TIMEOUT);
+                // reqwest's read timeout restarts with every chunk of a response, so it
+                // bounds a stall, not a transfer; until the reply's headers arrive it also
+                // bounds sending one part of an upload (at most `PART_BYTES`).
+                let bulk = ClientOptions::new()
+                    .with_timeout_disabled()
+                    .with_connect_timeout(CONNECT_TIMEOUT)
+                    .with_read_timeout(BULK_READ_TIMEOUT);
                 Self {
-                    store: Arc::new(store),
+                    store: s3_store(s3, quick)?,
+                    bulk: s3_store(s3, bulk)?,
                     backend: "s3",
                     dependency: S3,
                 }
@@ -103,18 +105,25 @@ impl ObjectStorage {
         self.backend
     }
 
-    /// The store, for features that keep objects.
-    pub fn store(&self) -> &Arc<dyn ObjectStore> {
-        &self.store
+    /// Starts writing an object in pieces, so a large one never sits in memory whole.
+    /// Nothing is visible at `key` until [`ObjectWriter::finish`] succeeds.
+    pub fn writer(&self, key: &str) -> ObjectWriter {
+        ObjectWriter {
+            inner: Some(BufWriter::with_capacity(
+                Arc::clone(&self.bulk),
+                ObjectPath::from(key),
+                PART_BYTES,
+            )),
+            dependency: self.dependency,
+        }
     }
 
-    /// Stores an object, replacing any object at the same key.
-    pub async fn put(&self, key: &str, bytes: bytes::Bytes) -> Result<(), StorageError> {
-        self.store
-            .put(&ObjectPath::from(key), PutPayload::from(bytes))
-            .await
-            .map(drop)
-            .map_err(|err| object_error(self.dependency, &err))
+    /// Removes an object; one that is already gone is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match self.bulk.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(err) => Err(object_error(self.dependency, &err)),
+        }
     }
 
     /// Reads an object as a stream of chunks, so large objects never sit in memory whole.
@@ -126,7 +135,7 @@ impl ObjectStorage {
         use futures::StreamExt;
         let dependency = self.dependency;
         let result = self
-            .store
+            .bulk
             .get(&ObjectPath::from(key))
             .await
             .map_err(|err| object_error(dependency, &err))?;
@@ -151,6 +160,109 @@ impl ObjectStorage {
                 "no answer within 15 s",
             )),
         }
+    }
+}
+
+fn s3_store(s3: &S3Config, client: ClientOptions) -> Result<Arc<dyn ObjectStore>, StorageError> {
+    let retry = RetryConfig {
+        max_retries: 2,
+        retry_timeout: Duration::from_secs(5),
+        ..RetryConfig::default()
+    };
+    let mut builder = AmazonS3Builder::new()
+        .with_region(&s3.region)
+        .with_bucket_name(&s3.bucket)
+        .with_access_key_id(&s3.access_key_id)
+        .with_secret_access_key(s3.secret_access_key.expose_secret())
+        .with_virtual_hosted_style_request(!s3.path_style)
+        .with_client_options(client)
+        .with_retry(retry);
+    if let Some(endpoint) = &s3.endpoint {
+        builder = builder
+            .with_allow_http(endpoint.starts_with("http://"))
+            .with_endpoint(endpoint);
+    }
+    let store = builder
+        .build()
+        .map_err(|err| StorageError::invalid(S3, &err.to_string()))?;
+    Ok(Arc::new(store))
+}
+
+/// An object being written piece by piece: in one request while it is small, as a
+/// multipart upload once it is not. Dropped before [`finish`](Self::finish) (an error,
+/// a cancelled request), it aborts the upload, so no part is left behind.
+pub struct ObjectWriter {
+    inner: Option<BufWriter>,
+    dependency: &'static str,
+}
+
+impl std::fmt::Debug for ObjectWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjectWriter").finish_non_exhaustive()
+    }
+}
+
+impl ObjectWriter {
+    /// Appends a chunk; waits while earlier parts are still uploading.
+    pub async fn write(&mut self, chunk: bytes::Bytes) -> Result<(), StorageError> {
+        let dependency = self.dependency;
+        let writer = self.inner.as_mut().ok_or_else(|| closed(dependency))?;
+        writer
+            .put(chunk)
+            .await
+            .map_err(|err| object_error(dependency, &err))
+    }
+
+    /// Uploads what is left and makes the object visible at its key.
+    pub async fn finish(mut self) -> Result<(), StorageError> {
+        let dependency = self.dependency;
+        let mut writer = self.inner.take().ok_or_else(|| closed(dependency))?;
+        // A multipart upload that fails to complete aborts itself.
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut writer).poll_shutdown(cx))
+            .await
+            .map_err(|err| io_error(dependency, &err))
+    }
+
+    /// Gives up: removes every part uploaded so far.
+    pub async fn abort(mut self) {
+        if let Some(mut writer) = self.inner.take()
+            && let Err(err) = writer.abort().await
+        {
+            tracing::warn!(error = %err, "an unfinished object upload could not be aborted");
+        }
+    }
+}
+
+impl Drop for ObjectWriter {
+    fn drop(&mut self) {
+        if let Some(writer) = self.inner.take() {
+            abort_in_background(writer);
+        }
+    }
+}
+
+fn abort_in_background(mut writer: BufWriter) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            if let Err(err) = writer.abort().await {
+                tracing::warn!(error = %err, "an unfinished object upload could not be aborted");
+            }
+        });
+    }
+}
+
+fn closed(dependency: &'static str) -> StorageError {
+    StorageError::failed(dependency, "the object writer is already closed")
+}
+
+/// `BufWriter` reports through `std::io::Error`, wrapping the store's own error.
+fn io_error(dependency: &'static str, err: &std::io::Error) -> StorageError {
+    match err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<object_store::Error>())
+    {
+        Some(inner) => object_error(dependency, inner),
+        None => StorageError::unreachable(dependency, &err.to_string()),
     }
 }
 

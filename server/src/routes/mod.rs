@@ -1,5 +1,6 @@
 //! The HTTP surface: probes, the edge API and the four sites, chosen by host.
 
+pub mod datasets;
 pub mod edge;
 pub mod error_body;
 pub mod health;

@@ -102,6 +102,8 @@ impl Sites {
                 // same-origin check like everything else.
                 app::auth::ssr::oidc::routes(state.auth().clone(), state.urls().clone()),
             )
+            // Dataset uploads stream past the server functions' body limit.
+            .merge(super::datasets::routes(state))
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             // The admin section is part of the product build: same bundle, own root.

@@ -1,7 +1,5 @@
 //! The storage seams, exercised against whichever backends this run uses.
 
-use object_store::ObjectStoreExt;
-use object_store::path::Path as ObjectPath;
 use tower_sessions::SessionStore;
 use tower_sessions::session::{Id, Record};
 
@@ -81,20 +79,54 @@ async fn expired_sessions_are_not_loaded() {
 }
 
 #[tokio::test]
-async fn the_object_store_round_trips_bytes() {
+async fn the_object_store_round_trips_small_and_multipart_objects() {
+    use futures::TryStreamExt;
     let app = spawn_app().await;
-    let store = app.app_state.objects().store();
-    let key = ObjectPath::from("datasets/user-1/candles.csv");
-    let bytes = bytes::Bytes::from_static(b"time,open,high,low,close,volume\n");
-    store.put(&key, bytes.clone().into()).await.expect("put");
-    let read = store
-        .get(&key)
+    let objects = app.app_state.objects();
+    // One request for the small one; parts for the one over the part size (8 MiB).
+    let small = bytes::Bytes::from_static(b"time,open,high,low,close,volume\n");
+    let large: Vec<u8> = (0..9 * 1024 * 1024)
+        .map(|i: usize| (i % 251) as u8)
+        .collect();
+    for (key, content) in [
+        ("datasets/user-1/small.csv", small.to_vec()),
+        ("datasets/user-1/large.csv", large),
+    ] {
+        let mut writer = objects.writer(key);
+        for chunk in content.chunks(1024 * 1024) {
+            writer
+                .write(bytes::Bytes::copy_from_slice(chunk))
+                .await
+                .expect("write");
+        }
+        writer.finish().await.expect("finish");
+        let read: Vec<bytes::Bytes> = objects
+            .get_stream(key)
+            .await
+            .expect("get")
+            .try_collect()
+            .await
+            .expect("read");
+        assert_eq!(read.concat(), content, "{key}");
+        objects.delete(key).await.expect("delete");
+        assert!(
+            objects.get_stream(key).await.is_err(),
+            "deleted objects are gone"
+        );
+        objects.delete(key).await.expect("deleting twice is fine");
+    }
+
+    // An aborted writer leaves nothing at its key.
+    let mut writer = objects.writer("datasets/user-1/aborted.csv");
+    writer
+        .write(bytes::Bytes::from(vec![b'x'; 9 * 1024 * 1024]))
         .await
-        .expect("get")
-        .bytes()
-        .await
-        .expect("bytes");
-    assert_eq!(read, bytes);
-    store.delete(&key).await.expect("delete");
-    assert!(store.get(&key).await.is_err(), "deleted objects are gone");
+        .expect("write");
+    writer.abort().await;
+    assert!(
+        objects
+            .get_stream("datasets/user-1/aborted.csv")
+            .await
+            .is_err()
+    );
 }

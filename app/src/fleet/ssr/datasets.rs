@@ -1,23 +1,35 @@
-//! Datasets: OHLCV CSV files checked on upload, kept in the object store, streamed to the
-//! agents that run tasks over them.
+//! Datasets: OHLCV CSV files checked as they stream in, kept in the object store, streamed
+//! to the agents that run tasks over them.
 
 use bytes::Bytes;
-use edge_protocol::dataset::{DatasetError, parse_csv};
-use sha2::{Digest, Sha256};
+use edge_protocol::api::ErrorCode;
+use edge_protocol::dataset::DatasetError;
+use futures::{Stream, StreamExt};
 use uuid::Uuid;
 
+use super::dataset_check::Checker;
 use super::error::StorageContext;
 use super::rows::{DATASET_COLUMNS, DatasetRow};
 use super::{EdgeContext, FleetError, Owner, now};
 use crate::fleet::model::Dataset;
-use crate::storage::{StorageError, on_pool};
+use crate::storage::{ObjectWriter, StorageError, on_pool};
 
 const MAX_NAME_CHARS: usize = 120;
 
-/// Why an upload was refused: a bad name, or every problem found in the file.
+/// Why an import was refused. Nothing is stored in any of these cases.
 #[derive(Debug)]
 pub enum ImportError {
+    /// Not a single byte arrived.
+    Empty,
+    /// More than `limit` bytes arrived; reading stopped there.
+    TooLarge { limit: usize },
+    /// The file is not a dataset: every problem found, with its line.
     Invalid(DatasetError),
+    /// The upload broke off before its end (the client went away or stalled).
+    Interrupted,
+    /// As many imports as the server checks at once are under way; retry shortly.
+    Busy,
+    /// A bad name, or the database or object store failed.
     Fleet(FleetError),
 }
 
@@ -27,14 +39,33 @@ impl From<FleetError> for ImportError {
     }
 }
 
-/// Checks and stores a CSV file; the object is written before the row, so a row always
-/// points at an object.
-pub async fn import(
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the file is empty"),
+            Self::TooLarge { limit } => write!(f, "the file is larger than {limit} bytes"),
+            Self::Invalid(invalid) => write!(f, "not a valid dataset: {invalid}"),
+            Self::Interrupted => f.write_str("the upload broke off before its end"),
+            Self::Busy => f.write_str("too many datasets are being imported; retry shortly"),
+            Self::Fleet(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+/// Checks and stores a CSV file as it streams in: at most `LP_EDGE_DATASET_MAX_BYTES` are
+/// read, the rows are checked and the bytes hashed on the blocking pool while the object
+/// is written in parts, and the row is recorded only once the object is complete. On any
+/// refusal or failure the partial object is removed and no row exists.
+pub async fn import<S, E>(
     context: &EdgeContext,
     owner: &Owner,
     name: &str,
-    bytes: Bytes,
-) -> Result<Dataset, ImportError> {
+    mut body: S,
+) -> Result<Dataset, ImportError>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(FleetError::field(
@@ -43,29 +74,86 @@ pub async fn import(
         )
         .into());
     }
-    let candles =
-        parse_csv(&bytes, context.settings.dataset_limits).map_err(ImportError::Invalid)?;
-    let (Some(first), Some(last)) = (candles.first(), candles.last()) else {
-        return Err(FleetError::field("file", "The file has no candles.").into());
-    };
+    let limits = context.settings.dataset_limits;
+    let mut checker = Checker::start(limits).ok_or(ImportError::Busy)?;
     let id = Uuid::new_v4().to_string();
+    let object_key = format!("datasets/{}/{id}.csv", owner.user_id);
+    let mut writer = context.objects.writer(&object_key);
+    let mut size = 0_usize;
+    let mut check_stopped = false;
+    while let Some(chunk) = body.next().await {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(err) => {
+                tracing::info!(error = %err, "a dataset upload broke off");
+                return Err(refuse(writer, ImportError::Interrupted).await);
+            }
+        };
+        size = size.saturating_add(chunk.len());
+        if size > limits.max_bytes {
+            let limit = limits.max_bytes;
+            return Err(refuse(writer, ImportError::TooLarge { limit }).await);
+        }
+        if !checker.feed(chunk.clone()).await {
+            check_stopped = true;
+            break;
+        }
+        if let Err(err) = writer.write(chunk).await {
+            return Err(refuse(writer, stored_nothing("storing a dataset", err)).await);
+        }
+    }
+    if size == 0 {
+        return Err(refuse(writer, ImportError::Empty).await);
+    }
+    let checked = match checker.finish().await {
+        Ok(Ok(checked)) if !check_stopped => checked,
+        Ok(Err(invalid)) => return Err(refuse(writer, ImportError::Invalid(invalid)).await),
+        Ok(Ok(_)) | Err(_) => {
+            tracing::error!("the dataset check ended without a verdict");
+            let failed = FleetError::refused(ErrorCode::Internal, "the dataset check failed");
+            return Err(refuse(writer, failed.into()).await);
+        }
+    };
+    writer
+        .finish()
+        .await
+        .during("storing a dataset")
+        .map_err(ImportError::Fleet)?;
     let row = DatasetRow {
-        object_key: format!("datasets/{}/{id}.csv", owner.user_id),
+        object_key,
         id,
         owner_id: owner.user_id.clone(),
         name: name.to_owned(),
-        rows: i64::try_from(candles.len()).unwrap_or(i64::MAX),
-        size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-        sha256: hex::encode(Sha256::digest(&bytes)),
-        first_time: first.time,
-        last_time: last.time,
+        rows: i64::try_from(checked.summary.rows).unwrap_or(i64::MAX),
+        size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
+        sha256: checked.sha256,
+        first_time: checked.summary.first_time,
+        last_time: checked.summary.last_time,
         created_at: now(),
     };
-    context
-        .objects
-        .put(&row.object_key, bytes)
-        .await
-        .during("storing a dataset")?;
+    // The object is written first so that a row always points at a whole object; an
+    // object without its row is unreachable, so it goes when the row cannot be written
+    // (the account was deleted during the upload, the database failed).
+    if let Err(err) = insert(context, &row).await {
+        if let Err(cleanup) = context.objects.delete(&row.object_key).await {
+            tracing::error!(error = %cleanup, "an unrecorded dataset object could not be removed");
+        }
+        return Err(err.into());
+    }
+    Ok(row.to_model())
+}
+
+/// Aborts the partial object before answering, so a refused upload leaves nothing behind.
+async fn refuse(writer: ObjectWriter, error: ImportError) -> ImportError {
+    writer.abort().await;
+    error
+}
+
+fn stored_nothing(context: &'static str, source: StorageError) -> ImportError {
+    ImportError::Fleet(FleetError::Storage { context, source })
+}
+
+async fn insert(context: &EdgeContext, row: &DatasetRow) -> Result<(), FleetError> {
     let sql = format!(
         "INSERT INTO datasets ({DATASET_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     );
@@ -83,8 +171,7 @@ pub async fn import(
         .execute(pool)
         .await
         .map(drop))
-    .during("recording a dataset")?;
-    Ok(row.to_model())
+    .during("recording a dataset")
 }
 
 pub async fn find(context: &EdgeContext, id: &str) -> Result<Option<DatasetRow>, FleetError> {

@@ -3,6 +3,7 @@
 
 pub mod auth_cache;
 mod context;
+mod dataset_check;
 pub mod datasets;
 mod error;
 pub mod events;

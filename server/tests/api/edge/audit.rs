@@ -75,16 +75,8 @@ async fn an_owners_fleet_changes_are_audited_as_their_own() {
     .await;
 
     let csv = super::support::csv(30);
-    let uploaded = json_of(
-        call(
-            &app,
-            "fleet/upload_dataset",
-            &[("name", "daily"), ("csv", &csv)],
-            cookie,
-        )
-        .await,
-    )
-    .await;
+    let (status, uploaded) = super::support::upload(&app, "daily", csv, cookie).await;
+    assert_eq!(status, 201, "{uploaded}");
     let dataset_id = uploaded["id"].as_str().expect("id").to_owned();
     audited(
         &app,

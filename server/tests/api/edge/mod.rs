@@ -3,6 +3,7 @@
 
 mod agent;
 mod audit;
+mod datasets;
 mod enrollment;
 mod liveness;
 mod openapi;

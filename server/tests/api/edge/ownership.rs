@@ -310,35 +310,16 @@ async fn a_token_from_the_app_enrols_and_bad_uploads_and_grids_name_their_fields
     super::support::enrol(&app, token, "from-the-app").await;
     assert_eq!(created["details"]["max_uses"], 2);
 
+    // Datasets come through the streaming upload route (no longer a server function).
     let bad_csv = "time,open,high,low,close,volume\n1,10,11,9,10,1\n2,10,9,11,10,1\n";
-    let response = call(
-        &app,
-        "fleet/upload_dataset",
-        &[("name", "bad"), ("csv", bad_csv)],
-        Some(&cookie),
-    )
-    .await;
-    assert_eq!(response.status(), 422);
-    let body: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(body["fields"][0]["field"], "csv");
-    assert!(
-        body["fields"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("line 3:"),
-        "{body}"
-    );
+    let (status, body) = super::support::upload(&app, "bad", bad_csv, Some(&cookie)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "dataset_invalid");
+    assert_eq!(body["problems"][0]["line"], 3, "{body}");
 
     let good_csv = super::support::csv(30);
-    let response = call(
-        &app,
-        "fleet/upload_dataset",
-        &[("name", "good"), ("csv", &good_csv)],
-        Some(&cookie),
-    )
-    .await;
-    assert_eq!(response.status(), 200);
-    let dataset: serde_json::Value = response.json().await.expect("json");
+    let (status, dataset) = super::support::upload(&app, "good", good_csv, Some(&cookie)).await;
+    assert_eq!(status, 201, "{dataset}");
     assert_eq!(dataset["rows"], 30);
 
     let form = [

@@ -120,16 +120,33 @@ pub fn heartbeat_body() -> Value {
 }
 
 pub async fn dataset(app: &TestApp, owner: &Owner, rows: usize) -> String {
-    datasets::import(
-        edge(app),
-        owner,
-        "zigzag.csv",
-        csv(rows).into_bytes().into(),
-    )
-    .await
-    .map_err(|err| format!("{err:?}"))
-    .expect("dataset")
-    .id
+    let body = bytes::Bytes::from(csv(rows));
+    let chunks = futures::stream::iter([Ok::<_, std::convert::Infallible>(body)]);
+    datasets::import(edge(app), owner, "zigzag.csv", chunks)
+        .await
+        .map_err(|err| format!("{err:?}"))
+        .expect("dataset")
+        .id
+}
+
+/// Uploads a dataset as a page of the beta host does: the file is the body of a
+/// same-origin POST. Returns the status and the JSON answer.
+pub async fn upload(
+    app: &TestApp,
+    name: &str,
+    body: impl Into<reqwest::Body>,
+    cookie: Option<&str>,
+) -> (u16, Value) {
+    let mut request = crate::helpers::beta_post(app, "fleet/datasets/upload")
+        .query(&[("name", name)])
+        .header("content-type", "text/csv")
+        .body(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.expect("upload");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// An SMA crossover task over a dataset, with the usual costs.
