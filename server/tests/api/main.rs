@@ -18,6 +18,7 @@ mod edge;
 mod health;
 mod hosts;
 mod oidc;
+mod protected_pages;
 mod security;
 mod sessions;
 mod static_files;
