@@ -45,6 +45,7 @@ pub struct ObjectStorage {
 const LOCAL: &str = "object store (local)";
 const S3: &str = "object store (s3)";
 const PROBE_KEY: &str = ".luckyplans/ready-probe";
+const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl ObjectStorage {
     /// Opens the store and checks that an object can be written and removed.
@@ -136,14 +137,33 @@ impl ObjectStorage {
             .boxed())
     }
 
-    /// Writes and removes a small probe object: proves the store is reachable and writable.
+    /// Lists a prefix that holds nothing: proves the store (bucket or folder) answers,
+    /// without writing. `/ready` is public and probed concurrently, so it must not
+    /// write: probes sharing one key used to delete each other's object and report a
+    /// false failure. A missing bucket or a folder that is not one fails the listing.
+    pub async fn probe(&self) -> Result<(), StorageError> {
+        let prefix = ObjectPath::from(PROBE_KEY);
+        match tokio::time::timeout(PROBE_TIMEOUT, self.store.list_with_delimiter(Some(&prefix)))
+            .await
+        {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(err)) => Err(object_error(self.dependency, &err)),
+            Err(_) => Err(StorageError::unreachable(
+                self.dependency,
+                "no answer within 15 s",
+            )),
+        }
+    }
+
+    /// Writes and removes a small probe object: proves the store is reachable and
+    /// writable. Run once at start-up, before anything is served.
     pub async fn check(&self) -> Result<(), StorageError> {
         let key = ObjectPath::from(PROBE_KEY);
         let probe = async {
             self.store.put(&key, PutPayload::from_static(b"ok")).await?;
             self.store.delete(&key).await
         };
-        match tokio::time::timeout(Duration::from_secs(15), probe).await {
+        match tokio::time::timeout(PROBE_TIMEOUT, probe).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(object_error(self.dependency, &err)),
             Err(_) => Err(StorageError::unreachable(
@@ -169,7 +189,7 @@ fn object_error(dependency: &'static str, err: &object_store::Error) -> StorageE
             let reason = text.rsplit(": ").next().unwrap_or("I/O error");
             StorageError::unreachable(
                 dependency,
-                &format!("cannot write to the objects folder: {reason}"),
+                &format!("cannot use the objects folder: {reason}"),
             )
         }
         // Client errors: the text is the most useful reason, e.g. "error sending request".
