@@ -28,7 +28,7 @@ use tracing::Level;
 
 use crate::config::Config;
 use crate::middleware::client_ip::{TrustedProxies, client_ip};
-use crate::middleware::request_id::{REQUEST_ID, request_span};
+use crate::middleware::request_id::{REQUEST_ID, request_span, untrusted_request_id};
 use crate::middleware::security_headers::{SecurityPolicy, security_headers};
 use crate::routes::{edge, health, page_cache, sites};
 use crate::state::{AppState, Backends};
@@ -288,6 +288,7 @@ fn router(state: &AppState) -> Router {
         .with_state(sites)
         .layer(
             ServiceBuilder::new()
+                .layer(from_fn_with_state(proxies.clone(), untrusted_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()

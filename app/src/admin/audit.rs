@@ -78,7 +78,9 @@ fn AuditTable() -> impl IntoView {
                     Ok(listed) => {
                         let filter = filter.get_untracked();
                         EitherOf3::B(view! {
-                            <div class="table-wrap">
+                            // Wider than a phone: the table scrolls, so keyboard users
+                            // must be able to reach the scroller (and hear what it is).
+                            <div class="table-wrap" role="region" aria-label="Audit entries" tabindex="0">
                                 <table class="data-table" data-testid="audit-table">
                                     <caption class="sr-only">"Audit entries"</caption>
                                     <thead>

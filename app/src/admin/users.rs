@@ -112,7 +112,9 @@ fn UsersTable(me: CurrentUser) -> impl IntoView {
                     Ok(listed) => {
                         let search = search.get_untracked();
                         EitherOf3::B(view! {
-                            <div class="table-wrap mt-6">
+                            // Wider than a phone: the table scrolls, so keyboard users
+                            // must be able to reach the scroller (and hear what it is).
+                            <div class="table-wrap mt-6" role="region" aria-label="Accounts" tabindex="0">
                                 <table class="data-table" data-testid="users-table">
                                     <caption class="sr-only">"Accounts"</caption>
                                     <thead>

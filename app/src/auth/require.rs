@@ -51,12 +51,11 @@ where
                         }
                         Ok(Some(_)) => EitherOf4::B(view! { <AdministratorsOnly /> }),
                         Ok(None) => {
-                            let here = format!(
-                                "{}{}",
-                                location.pathname.get_untracked(),
-                                location.search.get_untracked(),
+                            let here = here(
+                                &location.pathname.get_untracked(),
+                                &location.search.get_untracked(),
                             );
-                            EitherOf4::C(view! { <Redirect path=login_url(&here) /> })
+                            EitherOf4::C(view! { <SignInFirst path=login_url(&here) /> })
                         }
                         Err(err) => EitherOf4::D(view! {
                             <section class="container-narrow py-16">
@@ -68,6 +67,37 @@ where
             }}
         </Suspense>
     }
+}
+
+/// The path and query of the page, to come back to after signing in. The router's
+/// `search` has no leading `?`.
+fn here(pathname: &str, search: &str) -> String {
+    match search.trim_start_matches('?') {
+        "" => pathname.to_owned(),
+        query => format!("{pathname}?{query}"),
+    }
+}
+
+/// Sends a stranger to the sign-in page.
+///
+/// On the server this is a real `303 See Other`, whatever the request accepts: the
+/// router's `<Redirect>` sets a redirect status only when the request's `Accept` names
+/// `text/html`, so a crawler, `curl` or any client sending `*/*` got a `200` with a
+/// `Location` header (which clients ignore on a 200) and an empty page. Guarded pages
+/// render with `SsrMode::Async`, so the status is still ours to set when this runs.
+/// In the browser, the router navigates.
+#[component]
+fn SignInFirst(path: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        // `login_url` percent-encodes everything outside unreserved ASCII.
+        let location = http::HeaderValue::from_str(&path)
+            .unwrap_or_else(|_| http::HeaderValue::from_static("/login"));
+        response.insert_header(http::header::LOCATION, location);
+        response.set_status(http::StatusCode::SEE_OTHER);
+        return None;
+    }
+    Some(view! { <Redirect path /> })
 }
 
 /// The 403 page: signed in, but not an administrator.
@@ -88,5 +118,17 @@ fn AdministratorsOnly() -> impl IntoView {
                 "You are signed in, but this section needs an administrator account. Ask an administrator of this instance if you need access."
             </p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::here;
+
+    #[test]
+    fn the_query_comes_back_after_signing_in() {
+        assert_eq!(here("/users", ""), "/users");
+        assert_eq!(here("/users", "page=2&q=ada"), "/users?page=2&q=ada");
+        assert_eq!(here("/users", "?page=2"), "/users?page=2");
     }
 }

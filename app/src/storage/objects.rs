@@ -58,6 +58,7 @@ const BULK_READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// Objects up to this size are written with one request; larger ones as a multipart
 /// upload of parts this size (S3 wants at least 5 MiB per part but the last).
 const PART_BYTES: usize = 8 * 1024 * 1024;
+const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl ObjectStorage {
     /// Opens the store and checks that an object can be written and removed.
@@ -145,14 +146,33 @@ impl ObjectStorage {
             .boxed())
     }
 
-    /// Writes and removes a small probe object: proves the store is reachable and writable.
+    /// Lists a prefix that holds nothing: proves the store (bucket or folder) answers,
+    /// without writing. `/ready` is public and probed concurrently, so it must not
+    /// write: probes sharing one key used to delete each other's object and report a
+    /// false failure. A missing bucket or a folder that is not one fails the listing.
+    pub async fn probe(&self) -> Result<(), StorageError> {
+        let prefix = ObjectPath::from(PROBE_KEY);
+        match tokio::time::timeout(PROBE_TIMEOUT, self.store.list_with_delimiter(Some(&prefix)))
+            .await
+        {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(err)) => Err(object_error(self.dependency, &err)),
+            Err(_) => Err(StorageError::unreachable(
+                self.dependency,
+                "no answer within 15 s",
+            )),
+        }
+    }
+
+    /// Writes and removes a small probe object: proves the store is reachable and
+    /// writable. Run once at start-up, before anything is served.
     pub async fn check(&self) -> Result<(), StorageError> {
         let key = ObjectPath::from(PROBE_KEY);
         let probe = async {
             self.store.put(&key, PutPayload::from_static(b"ok")).await?;
             self.store.delete(&key).await
         };
-        match tokio::time::timeout(Duration::from_secs(15), probe).await {
+        match tokio::time::timeout(PROBE_TIMEOUT, probe).await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(err)) => Err(object_error(self.dependency, &err)),
             Err(_) => Err(StorageError::unreachable(
@@ -281,7 +301,7 @@ fn object_error(dependency: &'static str, err: &object_store::Error) -> StorageE
             let reason = text.rsplit(": ").next().unwrap_or("I/O error");
             StorageError::unreachable(
                 dependency,
-                &format!("cannot write to the objects folder: {reason}"),
+                &format!("cannot use the objects folder: {reason}"),
             )
         }
         // Client errors: the text is the most useful reason, e.g. "error sending request".

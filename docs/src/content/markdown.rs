@@ -92,8 +92,11 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
                     } else {
                         language.as_str()
                     };
+                    // Long lines scroll sideways: the scroller says what it is, and
+                    // takes keyboard focus so arrow keys scroll it (`tabindex`, which
+                    // the sanitizer sets on every `<pre>`).
                     out.push(Event::Html(CowStr::from(format!(
-                        "<div class=\"code-block\"><pre class=\"code\" data-lang=\"{label}\"><code>{highlighted}</code></pre></div>\n"
+                        "<div class=\"code-block\"><pre class=\"code\" data-lang=\"{label}\" role=\"region\" aria-label=\"Code: {label}\"><code>{highlighted}</code></pre></div>\n"
                     ))));
                     code = None;
                 }
@@ -379,7 +382,9 @@ mod tests {
     fn code_blocks_are_highlighted_and_labelled() {
         let out = html("```rust\nfn main() {}\n```\n");
         assert!(
-            out.contains("<pre class=\"code\" data-lang=\"rust\"><code>"),
+            out.contains("<pre class=\"code\" data-lang=\"rust\" ")
+                && out.contains(" role=\"region\" aria-label=\"Code: rust\"")
+                && out.contains(" tabindex=\"0\""),
             "{out}"
         );
         assert!(out.contains("hl-"), "{out}");

@@ -11,6 +11,8 @@ pub fn clean(html: &str) -> String {
         .add_tags(["aside", "input", "span", "section"])
         .add_generic_attributes(["class", "id", "aria-label", "aria-hidden", "role"])
         .add_tag_attributes("pre", ["data-lang"])
+        // Code blocks scroll sideways: keyboard users must be able to reach them.
+        .set_tag_attribute_value("pre", "tabindex", "0")
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .link_rel(None);
     builder.clean(html).to_string()

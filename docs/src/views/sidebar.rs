@@ -20,9 +20,11 @@ pub fn Sidebar(current: &'static str) -> impl IntoView {
                 {mobile}
             </nav>
         </details>
-        <aside class="docs-sidebar hidden lg:block">
+        // Plain containers around the navigation landmarks: two unnamed `<aside>`s (this
+        // and the table of contents) were two landmarks nobody could tell apart.
+        <div class="docs-sidebar hidden lg:block">
             <nav aria-label="Documentation">{desktop}</nav>
-        </aside>
+        </div>
     }
 }
 
@@ -85,12 +87,12 @@ fn toc_links(entries: &[TocEntry]) -> impl IntoView + use<> {
 pub fn Toc(entries: &'static [TocEntry]) -> impl IntoView {
     (!entries.is_empty()).then(|| {
         view! {
-            <aside class="docs-toc hidden xl:block">
+            <div class="docs-toc hidden xl:block">
                 <nav aria-label="On this page" class="toc" data-toc>
                     <p class="toc-title">"On this page"</p>
                     <ul class="mt-3 space-y-1">{toc_links(entries)}</ul>
                 </nav>
-            </aside>
+            </div>
         }
     })
 }

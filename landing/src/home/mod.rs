@@ -197,13 +197,14 @@ fn GetStarted() -> impl IntoView {
                         " for release notes and what we measured."
                     </p>
                 </div>
-                <div class="terminal" role="group" aria-label="The two commands">
+                <div class="terminal">
                     <p class="terminal-bar" aria-hidden="true">
                         <span></span>
                         <span></span>
                         <span></span>
                     </p>
-                    <pre class="terminal-body"><code>
+                    // Scrolls sideways on a phone: keyboard users must be able to reach it.
+                    <pre class="terminal-body" tabindex="0" role="region" aria-label="The two commands"><code>
                         <span class="terminal-comment">"# set up everything and run on the embedded defaults"</span>
                         "\nscripts/dev\n\n"
                         <span class="terminal-comment">"# run the whole test suite, as CI does"</span>

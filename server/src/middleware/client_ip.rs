@@ -17,7 +17,8 @@ use ipnet::IpNet;
 pub struct TrustedProxies(pub Vec<IpNet>);
 
 impl TrustedProxies {
-    fn trusts(&self, ip: IpAddr) -> bool {
+    /// Whether a peer at `ip` is one of our proxies.
+    pub fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&ip))
     }
 

@@ -71,6 +71,9 @@ async fn check(
 
 /// Readiness: 200 when the database, session store and object store all answer,
 /// else 503 naming the first that failed and why.
+///
+/// Anyone may call it, as often as they like, concurrently: every probe only reads.
+/// Expired sessions are swept by a background job, never by a probe.
 pub async fn ready(State(state): State<AppState>) -> Response {
     let (database, sessions, objects) = tokio::join!(
         check(
@@ -86,7 +89,7 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         check(
             "object_store",
             state.objects().backend(),
-            state.objects().check()
+            state.objects().probe()
         ),
     );
     let checks = vec![database, sessions, objects];

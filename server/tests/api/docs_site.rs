@@ -369,3 +369,62 @@ async fn the_docs_404_page_offers_search_and_pages_offer_an_edit_link() {
         "the sidebar marks the page"
     );
 }
+
+/// The opening tags of every `<name …>` element in `html`.
+fn opening_tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let needle = format!("<{name}");
+    html.match_indices(&needle)
+        .filter(|(start, _)| {
+            html[start + needle.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == ' ' || c == '>')
+        })
+        .map(|(start, _)| {
+            let end = html[start..].find('>').expect("tag end");
+            &html[start..=start + end]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn landmarks_have_unique_names_and_code_scrollers_take_keyboard_focus() {
+    let app = spawn_app().await;
+    let crawl = crawl(&app).await;
+    let mut code_blocks = 0;
+    for ((host, path), html) in &crawl.pages {
+        // Two landmarks of one role need names that tell them apart (axe `landmark-unique`).
+        for role in ["nav", "aside"] {
+            let names: Vec<String> = opening_tags(html, role)
+                .into_iter()
+                // An explicit role (admonitions are `role="note"`) makes it no landmark.
+                .filter(|tag| !tag.contains(" role=\""))
+                .map(|tag| {
+                    attribute_values(tag, "aria-label")
+                        .pop()
+                        .unwrap_or_default()
+                })
+                .collect();
+            let unique: BTreeSet<&String> = names.iter().collect();
+            assert_eq!(
+                unique.len(),
+                names.len(),
+                "{host}{path}: <{role}> landmarks share a name: {names:?}"
+            );
+        }
+        // Code scrolls sideways: keyboard users must reach the scroller (axe
+        // `scrollable-region-focusable`), and hear what it is.
+        for tag in opening_tags(html, "pre") {
+            code_blocks += 1;
+            assert!(tag.contains(" tabindex=\"0\""), "{host}{path}: {tag}");
+            assert!(tag.contains(" role=\"region\""), "{host}{path}: {tag}");
+            assert!(
+                attribute_values(tag, "aria-label")
+                    .first()
+                    .is_some_and(|label| !label.is_empty()),
+                "{host}{path}: {tag}"
+            );
+        }
+    }
+    assert!(code_blocks > 0, "the docs show code");
+}

@@ -1,3 +1,7 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -115,4 +119,107 @@ fn assert_no_secrets(body: &serde_json::Value) {
     for secret in [crate::helpers::S3_SECRET_KEY, "password", "/tmp/"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
+}
+
+#[tokio::test]
+async fn concurrent_ready_probes_all_answer_200() {
+    let app = spawn_app().await;
+    // Probes sharing one object key used to delete each other's object: a false 503.
+    let probes = (0..32).map(|_| app.ready());
+    for (status, body) in futures::future::join_all(probes).await {
+        assert_eq!(status, 200, "{body}");
+    }
+}
+
+/// Every file and folder under the object store's storage, with its size and time of
+/// last change: any object written (even if removed again) changes a folder's time.
+fn object_storage_snapshot(app: &crate::helpers::TestApp) -> BTreeMap<PathBuf, (u64, SystemTime)> {
+    fn walk(dir: &Path, into: &mut BTreeMap<PathBuf, (u64, SystemTime)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let metadata = entry.metadata().expect("metadata");
+            let modified = metadata.modified().expect("modification time");
+            into.insert(entry.path(), (metadata.len(), modified));
+            if metadata.is_dir() {
+                walk(&entry.path(), into);
+            }
+        }
+    }
+    let mut snapshot = BTreeMap::new();
+    // The local objects folder, or the folder the S3 server keeps its buckets in.
+    for root in ["data/objects", "s3"] {
+        let root = app.dir.path().join(root);
+        if let Ok(metadata) = std::fs::metadata(&root) {
+            snapshot.insert(
+                root.clone(),
+                (metadata.len(), metadata.modified().expect("time")),
+            );
+            walk(&root, &mut snapshot);
+        }
+    }
+    snapshot
+}
+
+#[tokio::test]
+async fn ready_writes_nothing_to_the_object_store_or_the_session_store() {
+    use tower_sessions::SessionStore;
+    use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+    use tower_sessions::session::{Id, Record};
+
+    let app = spawn_app().await;
+    // An expired session: sweeping it is the background job's work, not a probe's.
+    let mut expired = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: OffsetDateTime::now_utc() - Duration::seconds(5),
+    };
+    // Redis expires keys itself; with the SQL store the row stays until the sweep.
+    let sql_sessions = app.redis_proxy.is_none();
+    if sql_sessions {
+        app.app_state
+            .sessions()
+            .create(&mut expired)
+            .await
+            .expect("create");
+    }
+    let before = object_storage_snapshot(&app);
+    assert!(
+        !before.is_empty(),
+        "the object store keeps its data on disk"
+    );
+    // File times can be coarse: leave room for a write to show.
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    for _ in 0..3 {
+        let (status, body) = app.ready().await;
+        assert_eq!(status, 200, "{body}");
+    }
+    assert_eq!(
+        object_storage_snapshot(&app),
+        before,
+        "a readiness probe changed the object store"
+    );
+    if !sql_sessions {
+        return;
+    }
+    let id = expired.id.to_string();
+    let kept = match app.app_state.database() {
+        app::storage::Database::Sqlite(pool) => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions WHERE id = $1")
+                .bind(&id)
+                .fetch_one(pool)
+                .await
+        }
+        app::storage::Database::Postgres(pool) => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM tower_sessions.session WHERE id = $1",
+            )
+            .bind(&id)
+            .fetch_one(pool)
+            .await
+        }
+    }
+    .expect("count");
+    assert_eq!(kept, 1, "a readiness probe swept expired sessions");
 }

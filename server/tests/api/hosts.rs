@@ -15,21 +15,25 @@ fn site_of(html: &str) -> Option<&str> {
 #[tokio::test]
 async fn each_host_serves_its_own_site() {
     let app = spawn_app().await;
-    for (host, site, marker) in [
+    // The admin host's home page is for administrators only (a stranger is sent to
+    // sign in, see `protected_pages`); its sign-in page is open to everyone.
+    for (host, path, site, marker) in [
         (
             "localhost",
+            "/",
             "landing",
             "Test trading strategies on machines you control",
         ),
-        ("docs.localhost", "docs", "One server, four sites"),
+        ("docs.localhost", "/", "docs", "One server, four sites"),
         (
             "beta.localhost",
+            "/",
             "beta",
             "Your strategies, tested on your machines",
         ),
-        ("admin.localhost", "admin", "Run this LuckyPlans instance"),
+        ("admin.localhost", "/login", "admin", "Sign in"),
     ] {
-        let (status, headers, html) = app.page(host, "/").await;
+        let (status, headers, html) = app.page(host, path).await;
         assert_eq!(status, 200, "{host}");
         assert!(is_html(&headers), "{host}");
         assert_eq!(site_of(&html), Some(site), "{host}");

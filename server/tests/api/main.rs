@@ -19,6 +19,7 @@ mod edge;
 mod health;
 mod hosts;
 mod oidc;
+mod protected_pages;
 mod security;
 mod sessions;
 mod static_files;

@@ -133,27 +133,70 @@ async fn production_behind_tls_sends_hsts() {
     );
 }
 
+/// The `X-Request-Id` a response carries, which must be a freshly minted UUID.
+fn minted_id(response: &reqwest::Response, given: &str) -> String {
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_ne!(id, given, "a client's own id was kept");
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    id
+}
+
 #[tokio::test]
-async fn every_response_has_a_request_id_and_a_given_one_is_kept() {
+async fn every_response_has_a_request_id_and_a_client_cannot_choose_it() {
     let app = spawn_app().await;
     let response = app
         .get("localhost", "/health")
         .send()
         .await
         .expect("request");
-    let id = response.headers()["x-request-id"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let first = minted_id(&response, "");
 
+    // No proxy is trusted: whoever connects is a client, and its id is replaced.
     let response = app
-        .get("localhost", "/")
+        .get("localhost", "/health")
+        .header("x-request-id", &first)
+        .send()
+        .await
+        .expect("request");
+    let second = minted_id(&response, &first);
+    assert_ne!(first, second, "a new id for every request");
+    let response = app
+        .get("beta.localhost", "/login")
+        .header("x-request-id", "chosen-by-the-client")
+        .send()
+        .await
+        .expect("request");
+    minted_id(&response, "chosen-by-the-client");
+}
+
+#[tokio::test]
+async fn a_trusted_proxys_request_id_is_kept_unless_it_is_unfit_for_logs() {
+    let app = spawn_app_with(Setup {
+        trusted_proxies: vec!["127.0.0.1/32".parse().expect("net")],
+        ..Setup::default()
+    })
+    .await;
+    let response = app
+        .get("localhost", "/health")
         .header("x-request-id", "lb-1234")
         .send()
         .await
         .expect("request");
     assert_eq!(response.headers()["x-request-id"], "lb-1234");
+
+    let long = "a".repeat(129);
+    for unfit in ["", "two words", long.as_str()] {
+        let response = app
+            .get("localhost", "/health")
+            .header("x-request-id", unfit)
+            .send()
+            .await
+            .expect("request");
+        minted_id(&response, unfit);
+    }
 }
 
 /// The headers a cross-site page's form post or fetch would carry, one kind at a time.
