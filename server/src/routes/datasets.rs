@@ -42,7 +42,7 @@ pub const UPLOAD_PATH: &str = "/api/fleet/datasets/upload";
 /// client's network stack reset it, and the browser then reports a network error instead
 /// of the refusal. Bounded, so a client cannot make the server read on forever.
 const DRAIN_BYTES: usize = 16 * 1024 * 1024;
-const DRAIN_FOR: Duration = Duration::from_secs(5);
+const DRAIN_FOR: Duration = Duration::from_secs(20);
 
 /// The beta host's upload route, behind its own same-origin check (the sites' check
 /// wraps only their Leptos routes).

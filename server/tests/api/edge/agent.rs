@@ -246,17 +246,18 @@ async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_w
     .await;
     child.kill().expect("kill -9");
     let _ = child.wait();
+
+    // The lease runs out and the background job puts the task back in the queue. Counted
+    // only then: a result the agent sent just before it died may still be on its way in.
+    wait_for(Duration::from_secs(30), "the lease to expire", async || {
+        task_state(&app, &task_id).await == "queued"
+    })
+    .await;
     let done_by_first = results(&app, &task_id).await;
     assert!(
         done_by_first < total,
         "killed mid-task ({done_by_first} of {total})"
     );
-
-    // The lease runs out and the background job puts the task back in the queue.
-    wait_for(Duration::from_secs(30), "the lease to expire", async || {
-        task_state(&app, &task_id).await == "queued"
-    })
-    .await;
 
     let log = dir.path().join("box-2.log");
     let mut child = start_run_logged(&second, &["--once"], &log);
