@@ -19,9 +19,10 @@ async function chooseTheme(context: BrowserContext, theme: Theme): Promise<void>
 
 /** Every path a site's sitemap lists (the landing and docs sites list all their pages). */
 async function sitemapPaths(page: Page, host: string): Promise<string[]> {
-  const response = await page.request.get(`${origin(host)}/sitemap.xml`);
-  expect(response.ok()).toBe(true);
-  const xml = await response.text();
+  // Through the browser: *.localhost resolves by Chromium's host rules, not Node's.
+  const response = await page.goto(`${origin(host)}/sitemap.xml`);
+  expect(response?.ok()).toBe(true);
+  const xml = (await response?.text()) ?? "";
   const paths = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => new URL(match[1]).pathname);
   expect(paths.length).toBeGreaterThan(0);
   return paths;

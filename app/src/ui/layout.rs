@@ -56,12 +56,14 @@ pub fn SiteHeader(
         </a>
         <header class="site-header">
             <div class="container-wide flex h-16 items-center gap-6">
-                <a href=home class="brand" aria-label=format!("{SITE_NAME} home")>
+                // Named by its text, so what is read out starts with what is seen.
+                <a href=home class="brand">
                     <span class="brand-mark" aria-hidden="true">
                         "L"
                     </span>
                     <span>{SITE_NAME}</span>
                     {section.map(|label| view! { <span class="badge">{label}</span> })}
+                    <span class="sr-only">" home"</span>
                 </a>
                 <nav aria-label="Main" class="hidden md:block">
                     <ul class="flex items-center gap-1">

@@ -50,6 +50,8 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
     let mut words = 0;
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(String, String)> = None;
+    // Each code block is a named region; the number keeps the names unique on the page.
+    let mut code_blocks = 0_usize;
     let mut links_open = 0_usize;
 
     for event in Parser::new_ext(markdown, options) {
@@ -95,8 +97,9 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
                     // Long lines scroll sideways: the scroller says what it is, and
                     // takes keyboard focus so arrow keys scroll it (`tabindex`, which
                     // the sanitizer sets on every `<pre>`).
+                    code_blocks += 1;
                     out.push(Event::Html(CowStr::from(format!(
-                        "<div class=\"code-block\"><pre class=\"code\" data-lang=\"{label}\" role=\"region\" aria-label=\"Code: {label}\"><code>{highlighted}</code></pre></div>\n"
+                        "<div class=\"code-block\"><pre class=\"code\" data-lang=\"{label}\" role=\"region\" aria-label=\"Code {code_blocks}: {label}\"><code>{highlighted}</code></pre></div>\n"
                     ))));
                     code = None;
                 }
@@ -380,10 +383,11 @@ mod tests {
 
     #[test]
     fn code_blocks_are_highlighted_and_labelled() {
-        let out = html("```rust\nfn main() {}\n```\n");
+        let out = html("```rust\nfn main() {}\n```\n\n```toml\nx = 1\n```\n");
         assert!(
             out.contains("<pre class=\"code\" data-lang=\"rust\" ")
-                && out.contains(" role=\"region\" aria-label=\"Code: rust\"")
+                && out.contains(" role=\"region\" aria-label=\"Code 1: rust\"")
+                && out.contains(" role=\"region\" aria-label=\"Code 2: toml\"")
                 && out.contains(" tabindex=\"0\""),
             "{out}"
         );
