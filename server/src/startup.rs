@@ -275,7 +275,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn router(state: &AppState) -> Router {
     let live_reload = std::env::var_os("LEPTOS_WATCH").map(|_| 3001);
-    let policy = Arc::new(SecurityPolicy::new(state.config().hsts(), live_reload));
+    let mut policy = SecurityPolicy::new(state.config().hsts(), live_reload);
+    if let Some(oidc) = &state.config().oidc {
+        policy = policy.with_sign_on_provider(&oidc.issuer_url);
+    }
+    let policy = Arc::new(policy);
     let sites = Arc::new(sites::Sites::build(state));
     let cached = Arc::new(sites.cached_sites(policy.clone()));
     let proxies = Arc::new(TrustedProxies(state.config().trusted_proxies.clone()));

@@ -52,6 +52,7 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
     let mut code: Option<(String, String)> = None;
     // Each code block is a named region; the number keeps the names unique on the page.
     let mut code_blocks = 0_usize;
+    let mut tables = 0_usize;
     let mut links_open = 0_usize;
 
     for event in Parser::new_ext(markdown, options) {
@@ -143,7 +144,11 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
                 out.push(Event::Html(CowStr::Borrowed("</aside>\n")));
             }
             Event::Start(Tag::Table(alignments)) => {
-                out.push(Event::Html(CowStr::Borrowed("<div class=\"table-wrap\">")));
+                // A wide table scrolls sideways: a named region that keyboard users can reach.
+                tables += 1;
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table {tables}\" tabindex=\"0\">"
+                ))));
                 out.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
@@ -366,7 +371,10 @@ mod tests {
         let out = html(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] open\n\n~~old~~ and https://example.org\n\nNote[^1].\n\n[^1]: The footnote.\n",
         );
-        assert!(out.contains("<div class=\"table-wrap\"><table>"), "{out}");
+        assert!(
+            out.contains("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table 1\" tabindex=\"0\"><table>"),
+            "{out}"
+        );
         assert!(out.contains("type=\"checkbox\""), "{out}");
         assert!(out.contains("<del>old</del>"), "{out}");
         assert!(out.contains("<a href=\"https://example.org\">"), "{out}");

@@ -13,6 +13,8 @@ pub fn clean(html: &str) -> String {
         .add_tag_attributes("pre", ["data-lang"])
         // Code blocks scroll sideways: keyboard users must be able to reach them.
         .set_tag_attribute_value("pre", "tabindex", "0")
+        // So do wide tables, through their wrapper.
+        .add_tag_attributes("div", ["tabindex"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .link_rel(None);
     builder.clean(html).to_string()

@@ -51,6 +51,10 @@ pub struct SecurityPolicy {
     hsts: bool,
     /// Extra `connect-src` sources (the live-reload socket in development).
     connect_extra: String,
+    /// Extra `form-action` sources: linking single sign-on is a same-origin POST that the
+    /// server answers with a redirect to the provider, and browsers hold redirects after a
+    /// form submission to `form-action` too.
+    form_extra: String,
 }
 
 impl SecurityPolicy {
@@ -61,7 +65,19 @@ impl SecurityPolicy {
         Self {
             hsts,
             connect_extra,
+            form_extra: String::new(),
         }
+    }
+
+    /// Lets forms lead to the single sign-on provider at `issuer_url` (its origin only).
+    pub fn with_sign_on_provider(mut self, issuer_url: &str) -> Self {
+        if let Ok(url) = url::Url::parse(issuer_url) {
+            let origin = url.origin().ascii_serialization();
+            if origin != "null" {
+                self.form_extra = format!(" {origin}");
+            }
+        }
+        self
     }
 
     /// `scripts` lists the allowed inline scripts: ` 'nonce-…'` or ` 'sha256-…'…`.
@@ -69,9 +85,10 @@ impl SecurityPolicy {
         format!(
             "default-src 'self'; script-src 'self'{scripts} 'wasm-unsafe-eval'; \
              style-src 'self'; img-src 'self' data:; font-src 'self'; \
-             connect-src 'self'{}; object-src 'none'; base-uri 'self'; form-action 'self'; \
+             connect-src 'self'{}; object-src 'none'; base-uri 'self'; form-action 'self'{}; \
              frame-ancestors 'none'{}",
             self.connect_extra,
+            self.form_extra,
             if self.hsts {
                 "; upgrade-insecure-requests"
             } else {
