@@ -155,6 +155,17 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
                 out.push(Event::End(TagEnd::Table));
                 out.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
+            // A task's box is read out as its state; it is not a control anyone can use.
+            Event::TaskListMarker(done) => {
+                let (checked, state) = if done {
+                    (" checked", "Done")
+                } else {
+                    ("", "Not done")
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-label=\"{state}\"> "
+                ))));
+            }
             Event::Start(Tag::Link { .. }) => {
                 links_open += 1;
                 out.push(event);
