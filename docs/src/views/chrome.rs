@@ -28,7 +28,14 @@ pub fn SearchBox() -> impl IntoView {
         <a href="/search" class="btn-icon lg:hidden" aria-label="Search docs and blog" data-search-open>
             <Icon kind=IconKind::Search />
         </a>
-        <form action="/search" method="get" role="search" class="search-box" data-search-form>
+        <form
+            action="/search"
+            method="get"
+            role="search"
+            aria-label="Search the docs"
+            class="search-box"
+            data-search-form
+        >
             <label for="header-search" class="sr-only">
                 "Search docs and blog"
             </label>

@@ -47,7 +47,13 @@ pub fn SearchPage() -> impl IntoView {
 #[component]
 pub fn SearchForm(#[prop(optional)] query: String) -> impl IntoView {
     view! {
-        <form action="/search" method="get" role="search" class="mt-6 flex gap-2">
+        <form
+            action="/search"
+            method="get"
+            role="search"
+            aria-label="Search again"
+            class="mt-6 flex gap-2"
+        >
             <label for="page-search" class="sr-only">
                 "Search docs and blog"
             </label>
