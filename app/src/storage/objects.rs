@@ -5,14 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use object_store::aws::AmazonS3Builder;
-use object_store::buffered::BufWriter;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::io::AsyncWrite;
 
 use super::StorageError;
+
+mod writer;
+
+pub use writer::ObjectWriter;
 
 /// Where objects are kept.
 #[derive(Clone, Debug)]
@@ -55,9 +57,6 @@ const PROBE_KEY: &str = ".luckyplans/ready-probe";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const QUICK_TIMEOUT: Duration = Duration::from_secs(10);
 const BULK_READ_TIMEOUT: Duration = Duration::from_secs(60);
-/// Objects up to this size are written with one request; larger ones as a multipart
-/// upload of parts this size (S3 wants at least 5 MiB per part but the last).
-const PART_BYTES: usize = 8 * 1024 * 1024;
 const PROBE_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl ObjectStorage {
@@ -84,7 +83,7 @@ impl ObjectStorage {
                     .with_connect_timeout(CONNECT_TIMEOUT);
                 // reqwest's read timeout restarts with every chunk of a response, so it
                 // bounds a stall, not a transfer; until the reply's headers arrive it also
-                // bounds sending one part of an upload (at most `PART_BYTES`).
+                // bounds sending one part of an upload (at most [`writer::PART_BYTES`]).
                 let bulk = ClientOptions::new()
                     .with_timeout_disabled()
                     .with_connect_timeout(CONNECT_TIMEOUT)
@@ -109,14 +108,11 @@ impl ObjectStorage {
     /// Starts writing an object in pieces, so a large one never sits in memory whole.
     /// Nothing is visible at `key` until [`ObjectWriter::finish`] succeeds.
     pub fn writer(&self, key: &str) -> ObjectWriter {
-        ObjectWriter {
-            inner: Some(BufWriter::with_capacity(
-                Arc::clone(&self.bulk),
-                ObjectPath::from(key),
-                PART_BYTES,
-            )),
-            dependency: self.dependency,
-        }
+        ObjectWriter::new(
+            Arc::clone(&self.bulk),
+            ObjectPath::from(key),
+            self.dependency,
+        )
     }
 
     /// Removes an object; one that is already gone is not an error.
@@ -206,84 +202,6 @@ fn s3_store(s3: &S3Config, client: ClientOptions) -> Result<Arc<dyn ObjectStore>
         .build()
         .map_err(|err| StorageError::invalid(S3, &err.to_string()))?;
     Ok(Arc::new(store))
-}
-
-/// An object being written piece by piece: in one request while it is small, as a
-/// multipart upload once it is not. Dropped before [`finish`](Self::finish) (an error,
-/// a cancelled request), it aborts the upload, so no part is left behind.
-pub struct ObjectWriter {
-    inner: Option<BufWriter>,
-    dependency: &'static str,
-}
-
-impl std::fmt::Debug for ObjectWriter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ObjectWriter").finish_non_exhaustive()
-    }
-}
-
-impl ObjectWriter {
-    /// Appends a chunk; waits while earlier parts are still uploading.
-    pub async fn write(&mut self, chunk: bytes::Bytes) -> Result<(), StorageError> {
-        let dependency = self.dependency;
-        let writer = self.inner.as_mut().ok_or_else(|| closed(dependency))?;
-        writer
-            .put(chunk)
-            .await
-            .map_err(|err| object_error(dependency, &err))
-    }
-
-    /// Uploads what is left and makes the object visible at its key.
-    pub async fn finish(mut self) -> Result<(), StorageError> {
-        let dependency = self.dependency;
-        let mut writer = self.inner.take().ok_or_else(|| closed(dependency))?;
-        // A multipart upload that fails to complete aborts itself.
-        std::future::poll_fn(|cx| std::pin::Pin::new(&mut writer).poll_shutdown(cx))
-            .await
-            .map_err(|err| io_error(dependency, &err))
-    }
-
-    /// Gives up: removes every part uploaded so far.
-    pub async fn abort(mut self) {
-        if let Some(mut writer) = self.inner.take()
-            && let Err(err) = writer.abort().await
-        {
-            tracing::warn!(error = %err, "an unfinished object upload could not be aborted");
-        }
-    }
-}
-
-impl Drop for ObjectWriter {
-    fn drop(&mut self) {
-        if let Some(writer) = self.inner.take() {
-            abort_in_background(writer);
-        }
-    }
-}
-
-fn abort_in_background(mut writer: BufWriter) {
-    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-        runtime.spawn(async move {
-            if let Err(err) = writer.abort().await {
-                tracing::warn!(error = %err, "an unfinished object upload could not be aborted");
-            }
-        });
-    }
-}
-
-fn closed(dependency: &'static str) -> StorageError {
-    StorageError::failed(dependency, "the object writer is already closed")
-}
-
-/// `BufWriter` reports through `std::io::Error`, wrapping the store's own error.
-fn io_error(dependency: &'static str, err: &std::io::Error) -> StorageError {
-    match err
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<object_store::Error>())
-    {
-        Some(inner) => object_error(dependency, inner),
-        None => StorageError::unreachable(dependency, &err.to_string()),
-    }
 }
 
 fn object_error(dependency: &'static str, err: &object_store::Error) -> StorageError {
