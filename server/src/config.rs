@@ -72,6 +72,10 @@ pub struct Config {
     pub redis_url: Option<SecretString>,
     pub objects: ObjectStoreConfig,
     pub shutdown_timeout: Duration,
+    /// Requests taking longer are answered 408; dataset uploads have their own limits.
+    pub request_timeout: Duration,
+    /// A dataset upload that sends nothing for this long is cut off.
+    pub upload_stall_timeout: Duration,
     pub session_idle_timeout: Duration,
     /// A signed-in session ends this long after sign-in, however active.
     pub session_absolute_timeout: Duration,
@@ -153,6 +157,8 @@ struct Settings {
     s3_secret_access_key: Option<SecretString>,
     s3_path_style: Option<bool>,
     shutdown_timeout_secs: Option<u64>,
+    request_timeout_secs: Option<u64>,
+    upload_stall_timeout_secs: Option<u64>,
     session_idle_timeout_secs: Option<u64>,
     session_absolute_timeout_secs: Option<u64>,
     lockout_threshold: Option<u32>,
@@ -184,7 +190,7 @@ struct Settings {
 }
 
 /// Keys read from `LP_<KEY>`; any other `LP_` variable is ignored.
-const ENV_KEYS: [&str; 46] = [
+const ENV_KEYS: [&str; 48] = [
     "env",
     "addr",
     "base_domain",
@@ -203,6 +209,8 @@ const ENV_KEYS: [&str; 46] = [
     "s3_secret_access_key",
     "s3_path_style",
     "shutdown_timeout_secs",
+    "request_timeout_secs",
+    "upload_stall_timeout_secs",
     "session_idle_timeout_secs",
     "session_absolute_timeout_secs",
     "lockout_threshold",
@@ -359,6 +367,16 @@ impl Config {
             redis_url,
             objects,
             shutdown_timeout: Duration::from_secs(settings.shutdown_timeout_secs.unwrap_or(30)),
+            request_timeout: positive_secs(
+                "LP_REQUEST_TIMEOUT_SECS",
+                settings.request_timeout_secs,
+                60,
+            )?,
+            upload_stall_timeout: positive_secs(
+                "LP_UPLOAD_STALL_TIMEOUT_SECS",
+                settings.upload_stall_timeout_secs,
+                30,
+            )?,
             session_idle_timeout: Duration::from_secs(
                 settings.session_idle_timeout_secs.unwrap_or(2 * 60 * 60),
             ),
@@ -829,6 +847,18 @@ fn parse_objects(settings: &Settings, data_dir: &Path) -> Result<ObjectStoreConf
         access_key_id,
         secret_access_key,
     }))
+}
+
+/// A duration in whole seconds that must not be zero: a zero timeout would refuse everything.
+fn positive_secs(
+    variable: &'static str,
+    value: Option<u64>,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    match value.unwrap_or(default) {
+        0 => Err(ConfigError::new(variable, "must be at least 1")),
+        secs => Ok(Duration::from_secs(secs)),
+    }
 }
 
 #[cfg(test)]

@@ -22,12 +22,12 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
 use crate::middleware::client_ip::{TrustedProxies, client_ip};
+use crate::middleware::deadline::request_deadline;
 use crate::middleware::request_id::{REQUEST_ID, request_span, untrusted_request_id};
 use crate::middleware::security_headers::{SecurityPolicy, security_headers};
 use crate::routes::{edge, health, page_cache, sites};
@@ -270,9 +270,6 @@ fn spawn_fleet_jobs(edge: EdgeContext) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// Requests taking longer than this are answered 408 (uploads get their own limits).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-
 fn router(state: &AppState) -> Router {
     let live_reload = std::env::var_os("LEPTOS_WATCH").map(|_| 3001);
     let mut policy = SecurityPolicy::new(state.config().hsts(), live_reload);
@@ -305,9 +302,9 @@ fn router(state: &AppState) -> Router {
                 .layer(CatchPanicLayer::custom(|_| internal_error()))
                 .layer(from_fn_with_state(policy, security_headers))
                 .layer(CompressionLayer::new())
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    REQUEST_TIMEOUT,
+                .layer(from_fn_with_state(
+                    state.config().request_timeout,
+                    request_deadline,
                 )),
         )
         // Outermost: a landing or docs page already rendered is answered here.

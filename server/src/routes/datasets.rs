@@ -6,10 +6,14 @@
 //! file itself, as `fetch(url, {method: 'POST', body: file})` sends it, streamed through
 //! the same import as `luckyplans dataset import`: at most `LP_EDGE_DATASET_MAX_BYTES`
 //! are read, checked and hashed on the blocking pool, and written to the object store in
-//! parts. It sits behind the same-origin check and the session layer; the caller must be
-//! signed in, and the dataset is theirs.
+//! parts. It sits behind the beta host's same-origin check and session layer; the caller
+//! must be signed in, and the dataset is theirs.
+//!
+//! It is exempt from the server's request timeout (a slow link may need minutes) and has
+//! limits of its own: an upload that sends nothing for `LP_UPLOAD_STALL_TIMEOUT_SECS`, or
+//! that is still going after [`UPLOAD_DEADLINE`], is cut off and stores nothing.
 
-use std::sync::Arc;
+use std::pin::pin;
 use std::time::Duration;
 
 use app::auth::model::{AuditAction, AuthError};
@@ -22,17 +26,17 @@ use axum::body::{Body, BodyDataStream};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{Extensions, HeaderMap, StatusCode, header};
-use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use bytes::Bytes;
 use edge_protocol::dataset::DatasetProblem;
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use tokio::time::Instant;
 use tower_sessions::Session;
 
-use crate::middleware::same_origin::{OwnOrigins, same_origin};
 use crate::state::AppState;
 
 pub const UPLOAD_PATH: &str = "/api/fleet/datasets/upload";
@@ -44,16 +48,15 @@ pub const UPLOAD_PATH: &str = "/api/fleet/datasets/upload";
 const DRAIN_BYTES: usize = 16 * 1024 * 1024;
 const DRAIN_FOR: Duration = Duration::from_secs(20);
 
-/// The beta host's upload route, behind its own same-origin check (the sites' check
-/// wraps only their Leptos routes).
+/// The longest an upload may take as a whole, however steadily it sends: 64 MiB at
+/// under 40 KB/s. Bounds how long a trickling client can hold an import slot.
+pub const UPLOAD_DEADLINE: Duration = Duration::from_secs(30 * 60);
+
+/// The beta host's upload route; the host's router adds the same-origin check.
 pub fn routes(state: &AppState) -> Router {
     Router::new()
         .route(UPLOAD_PATH, post(upload))
         .with_state(state.clone())
-        .layer(from_fn_with_state(
-            Arc::new(OwnOrigins::new(state.urls())),
-            same_origin,
-        ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,7 +128,12 @@ async fn upload(
         .ok()
         .and_then(|Query(query)| query.name)
         .unwrap_or_default();
-    match datasets::import(state.edge(), &owner, &name, &mut body).await {
+    let stall = state.config().upload_stall_timeout;
+    let imported = {
+        let paced = pin!(cut_off_when_slow(&mut body, stall));
+        datasets::import(state.edge(), &owner, &name, paced).await
+    };
+    match imported {
         Ok(dataset) => {
             audit::record(
                 caller.request.database(),
@@ -143,11 +151,38 @@ async fn upload(
             .await;
             (StatusCode::CREATED, Json(dataset)).into_response()
         }
+        // A body that broke off or stalled has nothing left worth draining.
+        Err(ImportError::Interrupted) => {
+            let (status, refusal) = refusal(ImportError::Interrupted);
+            (status, Json(refusal)).into_response()
+        }
         Err(err) => {
             let (status, refusal) = refusal(err);
             refuse(&mut body, status, refusal).await
         }
     }
+}
+
+/// The body as the import reads it, ending in an error when no data arrives for `stall`
+/// or the upload runs past [`UPLOAD_DEADLINE`].
+fn cut_off_when_slow(
+    body: &mut BodyDataStream,
+    stall: Duration,
+) -> impl Stream<Item = Result<Bytes, String>> + '_ {
+    let deadline = Instant::now() + UPLOAD_DEADLINE;
+    futures::stream::unfold(Some(body), move |body| async move {
+        let body = body?;
+        let wait = (Instant::now() + stall).min(deadline);
+        match tokio::time::timeout_at(wait, body.next()).await {
+            Ok(Some(Ok(chunk))) => Some((Ok(chunk), Some(body))),
+            Ok(Some(Err(err))) => Some((Err(err.to_string()), None)),
+            Ok(None) => None,
+            Err(_) if Instant::now() >= deadline => {
+                Some((Err("the upload ran past its deadline".to_owned()), None))
+            }
+            Err(_) => Some((Err(format!("no data for {} s", stall.as_secs())), None)),
+        }
+    })
 }
 
 fn refusal(err: ImportError) -> (StatusCode, UploadError) {

@@ -98,12 +98,12 @@ impl Sites {
                 beta_assets.clone(),
                 app::beta::App,
                 app::beta::shell,
-                // Single sign-on: plain routes, inside the session layer and the
+                // Single sign-on and dataset uploads (which stream past the server
+                // functions' body limit): plain routes, inside the session layer and the
                 // same-origin check like everything else.
-                app::auth::ssr::oidc::routes(state.auth().clone(), state.urls().clone()),
+                app::auth::ssr::oidc::routes(state.auth().clone(), state.urls().clone())
+                    .merge(super::datasets::routes(state)),
             )
-            // Dataset uploads stream past the server functions' body limit.
-            .merge(super::datasets::routes(state))
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
             // The admin section is part of the product build: same bundle, own root.

@@ -69,6 +69,8 @@ pub struct Setup {
     pub oidc: Option<app::auth::ssr::oidc::OidcSettings>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub edge: server::config::EdgeConfig,
+    pub request_timeout: Duration,
+    pub upload_stall_timeout: Duration,
 }
 
 impl Default for Setup {
@@ -84,6 +86,8 @@ impl Default for Setup {
             oidc: None,
             trusted_proxies: Vec::new(),
             edge: server::config::EdgeConfig::default(),
+            request_timeout: Duration::from_secs(60),
+            upload_stall_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -204,6 +208,8 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         redis_url,
         objects,
         shutdown_timeout: Duration::from_secs(5),
+        request_timeout: setup.request_timeout,
+        upload_stall_timeout: setup.upload_stall_timeout,
         session_idle_timeout: setup.session_idle_timeout,
         session_absolute_timeout: setup.session_absolute_timeout,
         lockout: setup.lockout,

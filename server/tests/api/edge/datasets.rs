@@ -4,6 +4,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use app::fleet::ssr::Owner;
 use app::fleet::ssr::datasets::{self, ImportError};
@@ -81,6 +82,17 @@ fn big_csv(bytes: usize) -> String {
 /// over TCP from a blocking thread; returns the status and the JSON answer. The route
 /// cannot know such a body's size in advance, so only counting while it reads stops it.
 async fn chunked_upload(app: &TestApp, cookie: &str, body: Vec<u8>) -> (u16, Value) {
+    paced_upload(app, cookie, body, 64 * 1024, Duration::ZERO).await
+}
+
+/// [`chunked_upload`] in chunks of `chunk_bytes`, pausing `pause` before each after the first.
+async fn paced_upload(
+    app: &TestApp,
+    cookie: &str,
+    body: Vec<u8>,
+    chunk_bytes: usize,
+    pause: Duration,
+) -> (u16, Value) {
     let (addr, cookie) = (app.addr, cookie.to_owned());
     tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(addr).expect("connect");
@@ -92,7 +104,10 @@ async fn chunked_upload(app: &TestApp, cookie: &str, body: Vec<u8>) -> (u16, Val
              connection: close\r\n\r\n"
         );
         stream.write_all(head.as_bytes()).expect("head");
-        for chunk in body.chunks(64 * 1024) {
+        for (index, chunk) in body.chunks(chunk_bytes).enumerate() {
+            if index > 0 {
+                std::thread::sleep(pause);
+            }
             let sent = stream
                 .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
                 .and_then(|()| stream.write_all(chunk))
@@ -197,6 +212,59 @@ async fn an_upload_over_the_limit_is_cut_off_with_413_and_leaves_nothing() {
     let (status, body) = upload(&app, "too big", over, Some(&cookie)).await;
     assert_eq!(status, 413, "{body}");
     assert_eq!(body["code"], "dataset_too_large");
+    assert_nothing_stored(&app).await;
+}
+
+#[tokio::test]
+async fn a_slow_upload_outlasts_the_request_timeout() {
+    let mut setup = Setup::default();
+    setup.request_timeout = Duration::from_secs(1);
+    let app = spawn_app_with(setup).await;
+    let (_, cookie) = owner(&app, "ada@example.com").await;
+    let text = csv(400);
+    let chunk_bytes = text.len() / 6 + 1;
+
+    // Six chunks, 400 ms apart: about 2 s, twice the request timeout.
+    let (status, body) = paced_upload(
+        &app,
+        &cookie,
+        text.into_bytes(),
+        chunk_bytes,
+        Duration::from_millis(400),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["rows"], 400, "{body}");
+    assert_eq!(dataset_rows(&app).await, 1);
+
+    // Every other request still has the timeout.
+    let health = reqwest::get(format!("http://{}/health", app.addr))
+        .await
+        .expect("health");
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn a_stalled_upload_is_cut_off_and_leaves_nothing() {
+    let mut setup = Setup::default();
+    setup.upload_stall_timeout = Duration::from_secs(1);
+    let app = spawn_app_with(setup).await;
+    let (_, cookie) = owner(&app, "ada@example.com").await;
+    // Over one multipart part, so parts were stored when the client goes quiet.
+    let text = big_csv(9 * 1024 * 1024);
+    let first = text.len() - 1024;
+
+    // All but the last KiB, then silence for longer than the stall timeout.
+    let (status, body) = paced_upload(
+        &app,
+        &cookie,
+        text.into_bytes(),
+        first,
+        Duration::from_secs(3),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["code"], "upload_interrupted", "{body}");
     assert_nothing_stored(&app).await;
 }
 
