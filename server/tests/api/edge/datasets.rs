@@ -217,9 +217,11 @@ async fn an_upload_over_the_limit_is_cut_off_with_413_and_leaves_nothing() {
 
 #[tokio::test]
 async fn a_slow_upload_outlasts_the_request_timeout() {
-    let mut setup = Setup::default();
-    setup.request_timeout = Duration::from_secs(1);
-    let app = spawn_app_with(setup).await;
+    let app = spawn_app_with(Setup {
+        request_timeout: Duration::from_secs(1),
+        ..Setup::default()
+    })
+    .await;
     let (_, cookie) = owner(&app, "ada@example.com").await;
     let text = csv(400);
     let chunk_bytes = text.len() / 6 + 1;
@@ -246,9 +248,11 @@ async fn a_slow_upload_outlasts_the_request_timeout() {
 
 #[tokio::test]
 async fn a_stalled_upload_is_cut_off_and_leaves_nothing() {
-    let mut setup = Setup::default();
-    setup.upload_stall_timeout = Duration::from_secs(1);
-    let app = spawn_app_with(setup).await;
+    let app = spawn_app_with(Setup {
+        upload_stall_timeout: Duration::from_secs(1),
+        ..Setup::default()
+    })
+    .await;
     let (_, cookie) = owner(&app, "ada@example.com").await;
     // Over one multipart part, so parts were stored when the client goes quiet.
     let text = big_csv(9 * 1024 * 1024);
