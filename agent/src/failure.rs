@@ -70,13 +70,12 @@ impl From<ConfigError> for Failure {
 pub const NEW_TOKEN: &str =
     "create a new one on the server with `luckyplans token create --owner <email>`";
 
-/// How an owner or an administrator changes a worker's state: only the app's server
-/// function offers it, signed in (the app has no fleet page and the server's CLI no worker
-/// command).
+/// How an owner or an administrator changes a worker's state: the server's command
+/// line (the app's server function `fleet/worker_action` does the same, signed in).
 pub fn worker_action(action: &str) -> String {
     format!(
-        "its owner or an administrator must {action} it with the server function \
-         `POST /api/fleet/worker_action` (`id=<worker id>&action={action}`), signed in"
+        "its owner or an administrator must {action} it: run `luckyplans worker {action} \
+         <worker id>` on the server"
     )
 }
 
@@ -152,14 +151,17 @@ mod tests {
             assert!(
                 message.contains("`edge-agent onboard`")
                     || message.contains("`luckyplans token create --owner <email>`")
-                    || message.contains("`POST /api/fleet/worker_action`"),
+                    || message.contains("`luckyplans worker "),
                 "{code} names no command: {message}"
             );
         }
         let exhausted = advice(&ApiError::new(ErrorCode::TokenExhausted, "m"));
         assert!(exhausted.contains("luckyplans token create"), "{exhausted}");
         let disabled = advice(&ApiError::new(ErrorCode::WorkerDisabled, "m"));
-        assert!(disabled.contains("action=enable"), "{disabled}");
+        assert!(
+            disabled.contains("`luckyplans worker enable <worker id>`"),
+            "{disabled}"
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use server::config::{DEFAULT_CONFIG_FILE, Overrides};
-use server::fleet_cli::{self, DatasetCommand, FleetCommand, TaskCommand, TokenCommand};
+use server::fleet_cli::{
+    self, DatasetCommand, FleetCommand, TaskCommand, TokenCommand, WorkerCommand,
+};
 use server::user_cli::{self, UserCommand};
 use server::{Application, Config, telemetry};
 
@@ -53,6 +55,13 @@ enum Command {
         #[command(subcommand)]
         command: TaskCommand,
     },
+    /// Edge agents: list; disable, enable, release, rotate-credential, revoke.
+    Worker {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        command: WorkerCommand,
+    },
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -90,7 +99,8 @@ fn main() -> ExitCode {
         },
         Command::Token { store, .. }
         | Command::Dataset { store, .. }
-        | Command::Task { store, .. } => Overrides {
+        | Command::Task { store, .. }
+        | Command::Worker { store, .. } => Overrides {
             addr: None,
             data_dir: store.data_dir.clone(),
         },
@@ -123,6 +133,9 @@ fn main() -> ExitCode {
         }
         Command::Task { command, .. } => {
             runtime.block_on(fleet_cli::run(&config, FleetCommand::Task(command)))
+        }
+        Command::Worker { command, .. } => {
+            runtime.block_on(fleet_cli::run(&config, FleetCommand::Worker(command)))
         }
     };
     match outcome {

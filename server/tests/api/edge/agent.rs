@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use app::fleet::ssr::tasks;
 
-use super::support::{dataset, edge, owner, sma_task, task_over, task_state, token};
+use super::support::{dataset, edge, luckyplans_on, owner, sma_task, task_over, task_state, token};
 use crate::helpers::{Setup, TestApp, count, spawn_app_with};
 
 /// The agent binary, built once per test run (a no-op when the suite built it already).
@@ -359,42 +359,19 @@ impl Drop for Replica {
 /// Starts the real server binary on the test app's database and object store, with the
 /// fast edge timings, and waits until it answers.
 async fn start_replica(app: &TestApp) -> Replica {
-    use secrecy::ExposeSecret;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("free port")
         .local_addr()
         .expect("addr")
         .port();
-    let config = &app.config;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_luckyplans"));
+    let mut command = luckyplans_on(&app.config);
     command
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("LP_DATA_DIR", &config.data_dir)
-        .env("LP_SITE_ROOT", &config.site_root)
-        .env("LP_LOG", "warn")
         .env("LP_EDGE_POLL_SECS", "1")
         .env("LP_EDGE_HEARTBEAT_SECS", "2")
         .env("LP_EDGE_TASK_HEARTBEAT_SECS", "1")
         .env("LP_EDGE_LEASE_SECS", "3")
-        .current_dir(std::env::temp_dir())
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    if let app::storage::DatabaseConfig::Postgres { url } = &config.database {
-        command.env("DATABASE_URL", url.expose_secret());
-    }
-    if let app::storage::ObjectStoreConfig::S3(s3) = &config.objects {
-        command
-            .env("LP_S3_ENDPOINT", s3.endpoint.clone().unwrap_or_default())
-            .env("LP_S3_REGION", &s3.region)
-            .env("LP_S3_BUCKET", &s3.bucket)
-            .env("LP_S3_ACCESS_KEY_ID", &s3.access_key_id)
-            .env(
-                "LP_S3_SECRET_ACCESS_KEY",
-                s3.secret_access_key.expose_secret(),
-            );
-    }
     let child = command
         .arg("serve")
         .arg("--addr")

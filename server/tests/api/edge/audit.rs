@@ -7,7 +7,10 @@ use super::support::{dataset, owner_with_worker};
 use crate::helpers::{TestApp, call, make_admin, register, sign_in, spawn_app};
 
 /// `(actor, subject, details)` of every entry with this action, oldest first.
-async fn entries(app: &TestApp, action: &str) -> Vec<(Option<String>, Option<String>, Value)> {
+pub(super) async fn entries(
+    app: &TestApp,
+    action: &str,
+) -> Vec<(Option<String>, Option<String>, Value)> {
     use app::storage::Database;
     let sql = "SELECT actor_id, subject_id, details FROM audit_log WHERE action = $1 ORDER BY id";
     let rows: Vec<(Option<String>, Option<String>, String)> = match app.app_state.database() {

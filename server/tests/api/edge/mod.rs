@@ -10,6 +10,7 @@ mod openapi;
 mod ownership;
 mod support;
 mod tasks;
+mod worker_cli;
 
 use crate::helpers::spawn_app;
 

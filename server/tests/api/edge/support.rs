@@ -218,3 +218,33 @@ pub async fn exec(app: &TestApp, sql: &str, bind: &str) {
     }
     .expect("statement runs");
 }
+
+/// `luckyplans` as another process on the same database, object store and data folder as
+/// `config` (a test app's): for a second replica or a command-line call.
+pub fn luckyplans_on(config: &server::config::Config) -> std::process::Command {
+    use secrecy::ExposeSecret;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_luckyplans"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LP_DATA_DIR", &config.data_dir)
+        .env("LP_SITE_ROOT", &config.site_root)
+        .env("LP_LOG", "warn")
+        .current_dir(std::env::temp_dir())
+        .stdin(std::process::Stdio::null());
+    if let app::storage::DatabaseConfig::Postgres { url } = &config.database {
+        command.env("DATABASE_URL", url.expose_secret());
+    }
+    if let app::storage::ObjectStoreConfig::S3(s3) = &config.objects {
+        command
+            .env("LP_S3_ENDPOINT", s3.endpoint.clone().unwrap_or_default())
+            .env("LP_S3_REGION", &s3.region)
+            .env("LP_S3_BUCKET", &s3.bucket)
+            .env("LP_S3_ACCESS_KEY_ID", &s3.access_key_id)
+            .env(
+                "LP_S3_SECRET_ACCESS_KEY",
+                s3.secret_access_key.expose_secret(),
+            );
+    }
+    command
+}

@@ -1,10 +1,16 @@
-//! `luckyplans token|dataset|task …`: the fleet from a shell, for operators, scripts and
-//! tests. Each command acts for the account named by `--owner`, through the same code as
-//! the app's server functions, so it is validated the same way.
+//! `luckyplans token|dataset|task|worker …`: the fleet from a shell, for operators,
+//! scripts and tests. Each command acts for the account named by `--owner` (or on any
+//! object by id), through the same code as the app's server functions, so it is validated
+//! the same way; every change is audited with `"via": "cli"`.
+
+mod workers;
 
 use std::path::PathBuf;
 
+use app::auth::model::AuditAction;
+use app::auth::ssr::audit;
 use app::auth::ssr::input::Email;
+use app::auth::ssr::request::ClientInfo;
 use app::auth::ssr::users;
 use app::fleet::model::{NewTask, Task};
 use app::fleet::ssr::datasets::ImportError;
@@ -12,6 +18,9 @@ use app::fleet::ssr::tokens::TokenRequest;
 use app::fleet::ssr::{EdgeContext, FleetError, Owner, datasets, tasks, tokens};
 use app::storage::{Database, ObjectStorage};
 use clap::Subcommand;
+use serde_json::json;
+
+pub use workers::WorkerCommand;
 
 use crate::Config;
 use crate::startup::edge_settings;
@@ -93,6 +102,7 @@ pub enum FleetCommand {
     Token(TokenCommand),
     Dataset(DatasetCommand),
     Task(TaskCommand),
+    Worker(WorkerCommand),
 }
 
 /// Runs one command; `Ok` is what to print, `Err` the one-line reason it failed.
@@ -126,7 +136,27 @@ fn file_chunks(
     }))
 }
 
-/// An operator at the server's shell reaches every task by id.
+/// Writes the audit entry of a change made from the shell: no signed-in actor, the
+/// object's owner as the subject.
+async fn audit_change(
+    context: &EdgeContext,
+    action: AuditAction,
+    owner_id: &str,
+    object: &str,
+    id: &str,
+) {
+    audit::record(
+        &context.database,
+        action,
+        None,
+        Some(owner_id),
+        &ClientInfo::default(),
+        json!({ "object": object, "id": id, "owner": owner_id, "via": "cli" }),
+    )
+    .await;
+}
+
+/// An operator at the server's shell reaches every task and worker by id.
 fn operator() -> Owner {
     Owner {
         user_id: String::new(),
@@ -154,6 +184,15 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
             let created = tokens::create(context, &owner, request)
                 .await
                 .map_err(|err| describe(&err))?;
+            let id = &created.details.id;
+            audit_change(
+                context,
+                AuditAction::FleetTokenCreated,
+                &owner.user_id,
+                "token",
+                id,
+            )
+            .await;
             Ok(created.token)
         }
         FleetCommand::Dataset(DatasetCommand::Import { owner, name, file }) => {
@@ -169,7 +208,11 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
             // The same streaming import as an upload from the app: the file is read in
             // chunks, never whole, and refused as soon as it passes the size limit.
             match datasets::import(context, &owner, &name, file_chunks(opened)).await {
-                Ok(dataset) => Ok(dataset.id),
+                Ok(dataset) => {
+                    let action = AuditAction::FleetDatasetUploaded;
+                    audit_change(context, action, &owner.user_id, "dataset", &dataset.id).await;
+                    Ok(dataset.id)
+                }
                 Err(ImportError::Fleet(err)) => Err(describe(&err)),
                 Err(err) => Err(format!("{} was not imported: {err}", file.display())),
             }
@@ -195,6 +238,14 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
             let task = tasks::create(context, &owner, &request)
                 .await
                 .map_err(|err| describe(&err))?;
+            audit_change(
+                context,
+                AuditAction::FleetTaskCreated,
+                &owner.user_id,
+                "task",
+                &task.id,
+            )
+            .await;
             Ok(task.id)
         }
         FleetCommand::Task(TaskCommand::Show { id, json }) => {
@@ -209,18 +260,45 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
             }
         }
         FleetCommand::Task(TaskCommand::Cancel { id }) => {
+            let owner_id = task_owner(context, &id).await?;
             let task = tasks::cancel(context, &operator(), &id)
                 .await
                 .map_err(|err| describe(&err))?;
+            audit_change(
+                context,
+                AuditAction::FleetTaskCancelled,
+                &owner_id,
+                "task",
+                &id,
+            )
+            .await;
             Ok(summary(&task))
         }
         FleetCommand::Task(TaskCommand::Retry { id }) => {
+            let owner_id = task_owner(context, &id).await?;
             let task = tasks::retry(context, &operator(), &id)
                 .await
                 .map_err(|err| describe(&err))?;
+            audit_change(
+                context,
+                AuditAction::FleetTaskRetried,
+                &owner_id,
+                "task",
+                &id,
+            )
+            .await;
             Ok(summary(&task))
         }
+        FleetCommand::Worker(command) => workers::execute(context, command).await,
     }
+}
+
+/// The owner of a task, to name them in the audit log.
+async fn task_owner(context: &EdgeContext, id: &str) -> Result<String, String> {
+    tasks::owned(context, &operator(), id)
+        .await
+        .map(|row| row.owner_id)
+        .map_err(|err| describe(&err))
 }
 
 fn summary(task: &Task) -> String {
