@@ -5,7 +5,7 @@
 //! - [`site`]: which site a request belongs to and the public URL of every site.
 //! - [`fleet`]: edge agents, enrollment tokens, datasets, tasks and results.
 //! - [`auth`]: the one auth and session layer used by landing, docs and the product.
-//! - `storage` (server only): the database and object-store seams.
+//! - `storage` (server only): the database and object-store seams, from the `domain` crate.
 
 pub mod admin;
 pub mod auth;
@@ -13,5 +13,5 @@ pub mod beta;
 pub mod fleet;
 pub mod site;
 #[cfg(feature = "ssr")]
-pub mod storage;
+pub use domain::storage;
 pub mod ui;

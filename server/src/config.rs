@@ -14,7 +14,7 @@ use app::auth::ssr::context::SessionLimits;
 use app::auth::ssr::oidc::OidcSettings;
 use app::auth::ssr::throttle::LockoutPolicy;
 use app::site::SiteUrls;
-use app::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
+use domain::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use secrecy::{ExposeSecret, SecretString};

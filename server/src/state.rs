@@ -8,7 +8,7 @@ use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::oidc::OidcProvider;
 use app::fleet::ssr::{EdgeContext, EdgeSettings};
 use app::site::SiteUrls;
-use app::storage::{Database, ObjectStorage};
+use domain::storage::{Database, ObjectStorage};
 
 use crate::config::Config;
 

@@ -14,8 +14,8 @@ use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::input::Email;
 use app::auth::ssr::request::ClientInfo;
 use app::auth::ssr::users;
-use app::storage::Database;
 use clap::{Subcommand, ValueEnum};
+use domain::storage::Database;
 
 use crate::Config;
 

@@ -16,8 +16,8 @@ use app::fleet::model::{NewTask, Task};
 use app::fleet::ssr::datasets::ImportError;
 use app::fleet::ssr::tokens::TokenRequest;
 use app::fleet::ssr::{EdgeContext, FleetError, Owner, datasets, tasks, tokens};
-use app::storage::{Database, ObjectStorage};
 use clap::Subcommand;
+use domain::storage::{Database, ObjectStorage};
 use serde_json::json;
 
 pub use workers::WorkerCommand;

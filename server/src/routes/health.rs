@@ -3,11 +3,11 @@
 use std::future::Future;
 use std::time::Duration;
 
-use app::storage::StorageError;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::storage::StorageError;
 use serde::Serialize;
 
 use crate::state::AppState;

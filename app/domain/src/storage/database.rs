@@ -14,6 +14,7 @@ use super::StorageError;
 
 /// Runs the same statement on whichever pool the database has: the SQL is written once,
 /// with `$1`-style parameters, which both SQLite and PostgreSQL read.
+#[macro_export]
 macro_rules! on_pool {
     ($database:expr, |$pool:ident| $body:expr) => {
         match $database {
@@ -22,7 +23,6 @@ macro_rules! on_pool {
         }
     };
 }
-pub(crate) use on_pool;
 
 /// Which database to use.
 #[derive(Clone, Debug)]

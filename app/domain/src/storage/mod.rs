@@ -9,7 +9,7 @@ mod database;
 mod error;
 mod objects;
 
-pub(crate) use database::on_pool;
+pub use crate::on_pool;
 pub use database::{Database, DatabaseConfig};
 pub use error::{StorageError, StorageErrorKind};
 pub use objects::{ObjectStorage, ObjectStoreConfig, ObjectWriter, S3Config};
