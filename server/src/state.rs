@@ -6,8 +6,8 @@ use std::time::Instant;
 use app::auth::session_store::SessionBackend;
 use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::oidc::OidcProvider;
-use app::fleet::ssr::{EdgeContext, EdgeSettings};
 use app::site::SiteUrls;
+use domain::fleet::{EdgeContext, EdgeSettings};
 use domain::storage::{Database, ObjectStorage};
 
 use crate::config::Config;

@@ -1,9 +1,10 @@
 //! The arrows between the workspace's crates, read from `cargo metadata`: the agent and
 //! the domain never reach the UI, and the browser build never compiles the domain.
 //!
-//! `agent → protocol`; `domain → protocol`; `app → domain` (its `ssr` feature only) and
-//! `app → protocol`; `server → app, landing, docs, domain, protocol`. Never `domain → app`,
-//! never `agent → domain`, and no Leptos crate in the domain.
+//! `agent → protocol`; `model → protocol`; `domain → model, protocol`; `app → domain` (its
+//! `ssr` feature only), `app → model, protocol`; `server → app, landing, docs, domain,
+//! model, protocol`. Never `domain → app`, never `agent → domain`, and no Leptos crate in
+//! the domain or the model (`app-model`: the types the app's pages and the domain share).
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -79,21 +80,29 @@ fn the_agent_and_the_protocol_depend_on_nothing_of_the_server() {
 }
 
 #[test]
-fn the_domain_knows_nothing_of_the_app_or_leptos() {
+fn the_domain_and_the_model_know_nothing_of_the_app_or_leptos() {
     let packages = packages();
     let deps = workspace_deps(&packages, "domain");
     assert!(
-        names(&deps).iter().all(|name| *name == "edge-protocol"),
-        "the domain may depend on the protocol only: {deps:?}"
+        names(&deps)
+            .iter()
+            .all(|name| ["app-model", "edge-protocol"].contains(name)),
+        "the domain may depend on the model and the protocol only: {deps:?}"
     );
-    let leptos: Vec<&str> = packages["domain"]["dependencies"]
-        .as_array()
-        .expect("a dependency list")
-        .iter()
-        .filter_map(|dep| dep["name"].as_str())
-        .filter(|name| name.starts_with("leptos") || *name == "server_fn")
-        .collect();
-    assert!(leptos.is_empty(), "Leptos in the domain: {leptos:?}");
+    assert_eq!(
+        names(&workspace_deps(&packages, "app-model")),
+        ["edge-protocol"]
+    );
+    for name in ["domain", "app-model"] {
+        let leptos: Vec<&str> = packages[name]["dependencies"]
+            .as_array()
+            .expect("a dependency list")
+            .iter()
+            .filter_map(|dep| dep["name"].as_str())
+            .filter(|dep| dep.starts_with("leptos") || *dep == "server_fn")
+            .collect();
+        assert!(leptos.is_empty(), "Leptos in {name}: {leptos:?}");
+    }
 }
 
 #[test]
@@ -103,7 +112,7 @@ fn the_app_reaches_the_domain_only_in_its_server_build() {
     assert!(
         names(&deps)
             .iter()
-            .all(|name| ["domain", "edge-protocol"].contains(name)),
+            .all(|name| ["app-model", "domain", "edge-protocol"].contains(name)),
         "{deps:?}"
     );
     assert_eq!(deps.get("domain"), Some(&true), "an optional dependency");
@@ -123,7 +132,14 @@ fn the_app_reaches_the_domain_only_in_its_server_build() {
 #[test]
 fn the_server_is_the_only_crate_that_sees_everything() {
     let packages = packages();
-    let allowed = ["app", "docs", "domain", "edge-protocol", "landing"];
+    let allowed = [
+        "app",
+        "app-model",
+        "docs",
+        "domain",
+        "edge-protocol",
+        "landing",
+    ];
     let deps = workspace_deps(&packages, "server");
     assert!(
         names(&deps).iter().all(|name| allowed.contains(name)),

@@ -10,4 +10,4 @@ pub mod api;
 mod handlers;
 pub mod model;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub use domain::fleet as ssr;

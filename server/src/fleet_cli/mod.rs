@@ -12,11 +12,11 @@ use app::auth::ssr::audit;
 use app::auth::ssr::input::Email;
 use app::auth::ssr::request::ClientInfo;
 use app::auth::ssr::users;
-use app::fleet::model::{NewTask, Task};
-use app::fleet::ssr::datasets::ImportError;
-use app::fleet::ssr::tokens::TokenRequest;
-use app::fleet::ssr::{EdgeContext, FleetError, Owner, datasets, tasks, tokens};
+use app_model::fleet::{NewTask, Task};
 use clap::Subcommand;
+use domain::fleet::datasets::ImportError;
+use domain::fleet::tokens::TokenRequest;
+use domain::fleet::{EdgeContext, FleetError, Owner, datasets, tasks, tokens};
 use domain::storage::{Database, ObjectStorage};
 use serde_json::json;
 

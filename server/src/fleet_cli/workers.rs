@@ -3,10 +3,10 @@
 //! worker actions; every change is audited with `"via": "cli"`.
 
 use app::auth::model::AuditAction;
-use app::fleet::model::Worker;
-use app::fleet::ssr::workers::{self, WorkerAction};
-use app::fleet::ssr::{EdgeContext, FleetError};
+use app_model::fleet::Worker;
 use clap::Subcommand;
+use domain::fleet::workers::{self, WorkerAction};
+use domain::fleet::{EdgeContext, FleetError};
 
 use super::{audit_change, describe, operator, owner_by_email};
 

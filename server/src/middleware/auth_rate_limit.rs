@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use app::auth::ssr::request::ClientIp;
+use domain::client::ClientIp;
 
 use crate::routes::error_body::ErrorResponse;
 

@@ -6,10 +6,10 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use app::auth::ssr::request::ClientIp;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use domain::client::ClientIp;
 use ipnet::IpNet;
 
 /// The proxies whose `X-Forwarded-For` is believed (`LP_TRUSTED_PROXIES`).

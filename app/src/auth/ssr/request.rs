@@ -1,6 +1,5 @@
 //! What an auth function knows about its caller: the auth context, the session, the client.
 
-use std::net::SocketAddr;
 use std::str::FromStr;
 
 use leptos::prelude::*;
@@ -23,43 +22,7 @@ pub const HANDLE_KEY: &str = "handle";
 /// The session key written when the session is used, so the idle expiry moves forward.
 const LAST_SEEN_KEY: &str = "last_seen_at";
 
-/// The client's address as the server decided it: the peer, or the address a trusted
-/// reverse proxy forwarded. Set on every request by the server's first middleware.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ClientIp(pub std::net::IpAddr);
-
-/// Where a request came from, for the audit log and the session list.
-#[derive(Clone, Debug, Default)]
-pub struct ClientInfo {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
-
-impl ClientInfo {
-    /// Reads the peer address and user agent of a request.
-    pub fn from_parts(parts: &http::request::Parts) -> Self {
-        Self::from_request(&parts.extensions, &parts.headers)
-    }
-
-    /// [`ClientInfo::from_parts`] from a request's extensions and headers.
-    pub fn from_request(extensions: &http::Extensions, headers: &http::HeaderMap) -> Self {
-        Self {
-            ip: extensions
-                .get::<ClientIp>()
-                .map(|ip| ip.0)
-                .or_else(|| {
-                    extensions
-                        .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                        .map(|info| info.0.ip())
-                })
-                .map(|ip| ip.to_string()),
-            user_agent: headers
-                .get(http::header::USER_AGENT)
-                .and_then(|value| value.to_str().ok())
-                .map(|value| value.chars().take(512).collect()),
-        }
-    }
-}
+pub use domain::client::{ClientInfo, ClientIp};
 
 /// A signed-in session: whose it is and which registry row it has.
 #[derive(Clone, Debug)]

@@ -1,10 +1,10 @@
 //! Registration with an enrollment token, and credential rotation.
 
-use app::fleet::ssr::workers;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use domain::fleet::workers;
 use edge_protocol::api::{ApiError, CredentialRotated, RegisterRequest, RegisterResponse};
 
 use super::extract::{Body, EdgeResult, Worker, bearer};

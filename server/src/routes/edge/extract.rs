@@ -1,9 +1,6 @@
 //! What every edge handler shares: the typed error response, the caller's credential and
 //! JSON bodies whose rejections are typed errors too.
 
-use app::auth::ssr::request::ClientIp;
-use app::fleet::ssr::FleetError;
-use app::fleet::ssr::workers::{self, AuthenticatedWorker};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -11,6 +8,9 @@ use axum::http::StatusCode;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use domain::client::ClientIp;
+use domain::fleet::FleetError;
+use domain::fleet::workers::{self, AuthenticatedWorker};
 use edge_protocol::api::{ApiError, ErrorCode};
 use serde::de::DeserializeOwned;
 

@@ -1,9 +1,9 @@
 //! Connectivity heartbeats and the worker's view of itself.
 
-use app::fleet::ssr::{now, workers};
 use axum::Json;
 use axum::extract::State;
 use chrono::DateTime;
+use domain::fleet::{now, workers};
 use edge_protocol::api::{ApiError, HeartbeatRequest, HeartbeatResponse, WorkerInfo};
 use uuid::Uuid;
 

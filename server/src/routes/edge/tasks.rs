@@ -1,11 +1,11 @@
 //! The task queue: lease, dataset, progress, results and the end of a task.
 
-use app::fleet::ssr::{datasets, queue};
 use axum::Json;
 use axum::body::Body as ResponseBody;
 use axum::extract::State;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use domain::fleet::{datasets, queue};
 use edge_protocol::api::{
     ApiError, FailRequest, LeaseResponse, ResultBatch, ResultsAccepted, TaskHeartbeatRequest,
     TaskHeartbeatResponse, TaskOutcome,
@@ -78,7 +78,7 @@ pub async fn dataset(
     let task = queue::held(context, &worker, id).await?;
     let dataset = datasets::find(context, &task.dataset_id)
         .await?
-        .ok_or_else(|| app::fleet::ssr::FleetError::not_found("dataset"))?;
+        .ok_or_else(|| domain::fleet::FleetError::not_found("dataset"))?;
     let stream = datasets::open(context, &dataset).await?;
     let body = ResponseBody::from_stream(stream.map(|chunk| {
         chunk.map_err(|err| {

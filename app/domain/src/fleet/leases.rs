@@ -28,13 +28,13 @@ pub(super) const QUARANTINE: &str = "UPDATE workers SET quarantined_at = $1 \
 /// land between the count and the quarantine.
 macro_rules! count_failure {
     ($tx:expr, $worker:expr, $threshold:expr, $now:expr) => {{
-        let failures: Option<i64> = sqlx::query_scalar($crate::fleet::ssr::leases::COUNT_FAILURE)
+        let failures: Option<i64> = sqlx::query_scalar($crate::fleet::leases::COUNT_FAILURE)
             .bind($worker)
             .fetch_optional(&mut *$tx)
             .await?;
         let failures = failures.unwrap_or_default();
         let quarantined = failures >= $threshold
-            && sqlx::query($crate::fleet::ssr::leases::QUARANTINE)
+            && sqlx::query($crate::fleet::leases::QUARANTINE)
                 .bind($now)
                 .bind($worker)
                 .bind($threshold)
@@ -43,9 +43,9 @@ macro_rules! count_failure {
                 .rows_affected()
                 > 0;
         if quarantined {
-            sqlx::query($crate::fleet::ssr::events::INSERT)
+            sqlx::query($crate::fleet::events::INSERT)
                 .bind($worker)
-                .bind($crate::fleet::ssr::events::EventKind::Quarantined.as_str())
+                .bind($crate::fleet::events::EventKind::Quarantined.as_str())
                 .bind(format!("{failures} failed tasks in a row"))
                 .bind($now)
                 .execute(&mut *$tx)

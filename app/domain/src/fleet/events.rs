@@ -4,8 +4,8 @@
 use super::error::StorageContext;
 use super::rows::EventRow;
 use super::{FleetError, now};
-use crate::fleet::model::WorkerEvent;
 use crate::storage::{Database, on_pool};
+use app_model::fleet::WorkerEvent;
 
 /// How many events a worker's timeline shows.
 pub const TIMELINE_LENGTH: i64 = 50;

@@ -2,8 +2,8 @@
 
 use edge_protocol::api::{TaskState, WorkerStatus};
 
-use super::super::model::{Dataset, EnrollmentToken, Task, TokenState, Worker, WorkerEvent};
 use super::EdgeSettings;
+use app_model::fleet::{Dataset, EnrollmentToken, Task, TokenState, Worker, WorkerEvent};
 
 pub const TOKEN_COLUMNS: &str =
     "id, owner_id, label, secret_hmac, max_uses, uses, expires_at, revoked_at, created_at";

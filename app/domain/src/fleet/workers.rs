@@ -15,8 +15,8 @@ use super::heartbeats::HeartbeatRecord;
 use super::rows::{WORKER_COLUMNS, WorkerRow};
 use super::secrets::mint;
 use super::{EdgeContext, FleetError, Owner, now, tokens};
-use crate::fleet::model::{Worker, WorkerEvent};
 use crate::storage::on_pool;
+use app_model::fleet::{Worker, WorkerEvent};
 
 const MAX_NAME_CHARS: usize = 80;
 const MAX_FIELD_CHARS: usize = 64;

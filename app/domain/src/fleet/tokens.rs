@@ -6,8 +6,8 @@ use super::error::StorageContext;
 use super::rows::{TOKEN_COLUMNS, TokenRow};
 use super::secrets::mint;
 use super::{EdgeContext, FleetError, Owner, now};
-use crate::fleet::model::{CreatedToken, EnrollmentToken, TokenState};
 use crate::storage::on_pool;
+use app_model::fleet::{CreatedToken, EnrollmentToken, TokenState};
 
 /// The most uses one token may allow.
 pub const MAX_USES: i64 = 1_000;

@@ -7,8 +7,8 @@ use uuid::Uuid;
 use super::error::StorageContext;
 use super::rows::{TASK_COLUMNS, TaskRow};
 use super::{EdgeContext, FleetError, Owner, datasets, now, workers};
-use crate::fleet::model::{NewTask, Task};
 use crate::storage::on_pool;
+use app_model::fleet::{NewTask, Task};
 
 /// Checks a new task against its strategy, grid, dataset and worker, and queues it.
 pub async fn create(

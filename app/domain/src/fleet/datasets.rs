@@ -11,8 +11,8 @@ use super::dataset_check::Checker;
 use super::error::StorageContext;
 use super::rows::{DATASET_COLUMNS, DatasetRow};
 use super::{EdgeContext, FleetError, Owner, now};
-use crate::fleet::model::Dataset;
 use crate::storage::{ObjectWriter, StorageError, on_pool};
+use app_model::fleet::Dataset;
 
 const MAX_NAME_CHARS: usize = 120;
 

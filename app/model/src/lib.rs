@@ -1,0 +1,7 @@
+//! The data the product app's pages show and its server functions return: plain types
+//! with serde, compiled into the browser build and the server alike. The server-side
+//! domain (`domain`) produces them; it never sees the app.
+//!
+//! - [`fleet`]: workers, enrollment tokens, datasets, tasks and their states.
+
+pub mod fleet;
