@@ -1,21 +1,13 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { hydrated, origin } from "./support";
+import { expect, test, type Page } from "@playwright/test";
+import { THEMES, chooseTheme, hydrated, origin } from "./support";
 
 // axe-core over every page of every site: WCAG 2.0/2.1 A and AA, and axe's best practices.
 // Any violation fails, with the rule, the elements and how to fix them in the report.
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
-const THEMES = ["light", "dark"] as const;
-type Theme = (typeof THEMES)[number];
 
 const ADMIN_EMAIL = process.env.LP_E2E_ADMIN_EMAIL;
 const ADMIN_PASSWORD = process.env.LP_E2E_ADMIN_PASSWORD;
-
-/** The theme choice the server renders (no flash), for every host of the suite. */
-async function chooseTheme(context: BrowserContext, theme: Theme): Promise<void> {
-  const hosts = ["localhost", "docs.localhost", "beta.localhost", "admin.localhost"];
-  await context.addCookies(hosts.map((host) => ({ name: "lp_theme", value: theme, url: origin(host) })));
-}
 
 /** Every path a site's sitemap lists (the landing and docs sites list all their pages). */
 async function sitemapPaths(page: Page, host: string): Promise<string[]> {

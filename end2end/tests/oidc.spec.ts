@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, origin } from "./support";
+import { hydrated, origin, screenshots } from "./support";
 
 // The suite's server is configured with the test provider (end2end/oidc/provider.mjs),
 // whose own pages accept any login name and password.
@@ -63,6 +63,8 @@ test("an email registered with a password is not handed to single sign-on, but i
   await atProvider(page, email);
   await expect(page).toHaveURL(/\/login\?error=provider_account_exists/);
   await expect(page.getByTestId("provider-error")).toContainText("link the provider from your account page");
+  await screenshots(page, info, "login-provider-account-exists");
+  await expect(page.getByTestId("provider-error")).toContainText("link the provider from your account page");
 
   // The owner signs in with the password and links the provider from the account page.
   await page.getByLabel("Email").fill(email);
@@ -77,5 +79,7 @@ test("an email registered with a password is not handed to single sign-on, but i
   if (!page.url().startsWith(beta)) await page.locator('button[type="submit"]').click();
   await expect(page).toHaveURL(`${beta}/account?linked=1`);
   await expect(page.getByTestId("link-status")).toBeVisible();
+  await expect(page.getByTestId("linked-identities")).toContainText(email);
+  await screenshots(page, info, "account-provider-linked");
   await expect(page.getByTestId("linked-identities")).toContainText(email);
 });

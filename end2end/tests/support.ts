@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
 
 const port = process.env.LP_E2E_PORT;
 if (!port) throw new Error("LP_E2E_PORT names the port of the running server");
@@ -34,4 +34,37 @@ export function watchErrors(page: Page): string[] {
 /** Waits until the WebAssembly bundle has hydrated the page. */
 export async function hydrated(page: Page): Promise<void> {
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 15_000 });
+}
+
+export const THEMES = ["light", "dark"] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** The theme choice the server renders (no flash), for every host of the suite. */
+export async function chooseTheme(context: BrowserContext, theme: Theme): Promise<void> {
+  const hosts = ["localhost", "docs.localhost", "beta.localhost", "admin.localhost"];
+  await context.addCookies(hosts.map((host) => ({ name: "lp_theme", value: theme, url: origin(host) })));
+}
+
+const VIEWPORTS = [
+  { label: "phone", size: { width: 390, height: 844 } },
+  { label: "desktop", size: { width: 1280, height: 900 } },
+] as const;
+
+/**
+ * Full-page screenshots of the current page on a phone and a desktop, in light and dark,
+ * saved as `<name>-<viewport>-<theme>.png` beside the test's other output. Each theme is
+ * chosen by its cookie and a reload, as a visitor's choice would be.
+ */
+export async function screenshots(page: Page, info: TestInfo, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  for (const theme of THEMES) {
+    await chooseTheme(page.context(), theme);
+    await page.reload();
+    await hydrated(page);
+    for (const { label, size } of VIEWPORTS) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: info.outputPath(`${name}-${label}-${theme}.png`), fullPage: true });
+    }
+  }
+  if (viewport) await page.setViewportSize(viewport);
 }
