@@ -2,8 +2,8 @@
 //! administrators can do with them.
 
 use crate::helpers::{
-    TestApp, audit_count, call, count, location, make_admin, me, page, post, register,
-    session_cookie, spawn_app,
+    TestApp, audit_count, call, count, location, login_status, make_admin, me, page, post,
+    register, session_cookie, spawn_app,
 };
 
 /// Registers an administrator; returns their (renewed) session cookie.
@@ -20,6 +20,24 @@ async fn user_id(app: &TestApp, cookie: &str) -> String {
 
 async fn json(response: reqwest::Response) -> serde_json::Value {
     response.json().await.expect("json")
+}
+
+/// One page of the user search, as the account of `cookie`: the JSON answer.
+async fn search_users(app: &TestApp, cookie: &str, q: &str, page: &str) -> serde_json::Value {
+    let form = [("q", q), ("page", page)];
+    json(call(app, "admin/users", &form, Some(cookie)).await).await
+}
+
+/// Asks, as the account of `cookie`, for `user_id` to have `role`. Returns the whole
+/// response: its status is what most checks are about.
+async fn set_role(app: &TestApp, cookie: &str, user_id: &str, role: &str) -> reqwest::Response {
+    call(
+        app,
+        "admin/set_role",
+        &[("user_id", user_id), ("role", role)],
+        Some(cookie),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -123,79 +141,25 @@ async fn administrators_search_and_page_through_users() {
     let root = admin(&app).await;
     add_users(&app, 30).await;
 
-    let first = json(
-        call(
-            &app,
-            "admin/users",
-            &[("q", ""), ("page", "1")],
-            Some(&root),
-        )
-        .await,
-    )
-    .await;
+    let first = search_users(&app, &root, "", "1").await;
     assert_eq!(first["total"], 31);
     assert_eq!(first["per_page"], 25);
     assert_eq!(first["users"].as_array().expect("users").len(), 25);
-    let second = json(
-        call(
-            &app,
-            "admin/users",
-            &[("q", ""), ("page", "2")],
-            Some(&root),
-        )
-        .await,
-    )
-    .await;
+    let second = search_users(&app, &root, "", "2").await;
     assert_eq!(second["users"].as_array().expect("users").len(), 6);
 
-    let found = json(
-        call(
-            &app,
-            "admin/users",
-            &[("q", "MEMBER 0"), ("page", "1")],
-            Some(&root),
-        )
-        .await,
-    )
-    .await;
+    let found = search_users(&app, &root, "MEMBER 0", "1").await;
     assert_eq!(
         found["total"], 10,
         "search is case-insensitive, on names too"
     );
-    let found = json(
-        call(
-            &app,
-            "admin/users",
-            &[("q", "user07@"), ("page", "1")],
-            Some(&root),
-        )
-        .await,
-    )
-    .await;
+    let found = search_users(&app, &root, "user07@", "1").await;
     assert_eq!(found["total"], 1);
     assert_eq!(found["users"][0]["has_password"], false);
     // LIKE wildcards in the search are literal.
-    let found = json(
-        call(
-            &app,
-            "admin/users",
-            &[("q", "%"), ("page", "1")],
-            Some(&root),
-        )
-        .await,
-    )
-    .await;
+    let found = search_users(&app, &root, "%", "1").await;
     assert_eq!(found["total"], 0);
-    let found = json(
-        call(
-            &app,
-            "admin/users",
-            &[("q", "user_1"), ("page", "1")],
-            Some(&root),
-        )
-        .await,
-    )
-    .await;
+    let found = search_users(&app, &root, "user_1", "1").await;
     assert_eq!(found["total"], 0);
 }
 
@@ -207,13 +171,7 @@ async fn administrators_change_roles_and_end_sessions_but_not_their_own() {
     let ada = register(&app, "ada@example.org").await;
     let ada_id = user_id(&app, &ada).await;
 
-    let response = call(
-        &app,
-        "admin/set_role",
-        &[("user_id", &ada_id), ("role", "admin")],
-        Some(&root),
-    )
-    .await;
+    let response = set_role(&app, &root, &ada_id, "admin").await;
     assert_eq!(response.status(), 200);
     assert_eq!(json(response).await["role"], "admin");
     let entries = count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'role_change' AND subject_id = $1 AND details LIKE '%\"to\":\"admin\"%'", &ada_id).await;
@@ -247,21 +205,9 @@ async fn administrators_change_roles_and_end_sessions_but_not_their_own() {
     }
     assert_eq!(me(&app, &root).await["role"], "admin");
 
-    let response = call(
-        &app,
-        "admin/set_role",
-        &[("user_id", "no-such-user"), ("role", "admin")],
-        Some(&root),
-    )
-    .await;
+    let response = set_role(&app, &root, "no-such-user", "admin").await;
     assert_eq!(response.status(), 404);
-    let response = call(
-        &app,
-        "admin/set_role",
-        &[("user_id", &ada_id), ("role", "owner")],
-        Some(&root),
-    )
-    .await;
+    let response = set_role(&app, &root, &ada_id, "owner").await;
     assert_eq!(response.status(), 400, "an unknown role is refused");
 }
 
@@ -271,16 +217,7 @@ async fn the_audit_log_filters_by_user_action_and_day_and_pages() {
     let root = admin(&app).await;
     register(&app, "ada@example.org").await;
     for _ in 0..3 {
-        post(
-            &app,
-            "login",
-            &[
-                ("email", "ada@example.org"),
-                ("password", "not the password at all"),
-            ],
-            None,
-        )
-        .await;
+        login_status(&app, "ada@example.org", "not the password at all").await;
     }
     let audit = |form: Vec<(&'static str, String)>| {
         let app = &app;
@@ -357,13 +294,7 @@ async fn a_role_change_that_cannot_be_audited_does_not_happen_at_all() {
     // The audit log cannot be written to: the role change must not happen unaudited,
     // nor half (role changed, sessions not renewed).
     execute(&app, "ALTER TABLE audit_log RENAME TO audit_log_away").await;
-    let response = call(
-        &app,
-        "admin/set_role",
-        &[("user_id", &ada_id), ("role", "admin")],
-        Some(&root),
-    )
-    .await;
+    let response = set_role(&app, &root, &ada_id, "admin").await;
     execute(&app, "ALTER TABLE audit_log_away RENAME TO audit_log").await;
     assert_eq!(response.status(), 500);
     assert_eq!(json(response).await["code"], "internal");
@@ -382,13 +313,7 @@ async fn a_role_change_that_cannot_be_audited_does_not_happen_at_all() {
     assert_eq!(renewing, 0, "no session was marked for renewal");
 
     // With the log back, the same change goes through, audited.
-    let response = call(
-        &app,
-        "admin/set_role",
-        &[("user_id", &ada_id), ("role", "admin")],
-        Some(&root),
-    )
-    .await;
+    let response = set_role(&app, &root, &ada_id, "admin").await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         audit_count(&app, "role_change").await,

@@ -2,7 +2,10 @@
 
 use crate::helpers::spawn_app;
 
-use crate::helpers::{PASSWORD, audit_count, location, me, page, post, register, session_cookie};
+use crate::helpers::{
+    PASSWORD, audit_count, change_password, location, login_status, me, page, post, register,
+    session_cookie,
+};
 
 #[tokio::test]
 async fn registering_then_signing_in_works_and_sign_out_kills_the_session() {
@@ -156,30 +159,16 @@ async fn registration_answers_the_same_for_a_taken_and_a_free_email() {
         .await,
         1
     );
-    let with_imposter_password = post(
-        &app,
-        "login",
-        &[
-            ("email", "ada@example.org"),
-            ("password", imposter_password),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(with_imposter_password.status(), 401);
+    assert_eq!(
+        login_status(&app, "ada@example.org", imposter_password).await,
+        401
+    );
     assert_eq!(me(&app, &owner).await["display_name"], "Ada Lovelace");
     // The free email got its account, which signs in with the password chosen.
-    let grace = post(
-        &app,
-        "login",
-        &[
-            ("email", "grace@example.org"),
-            ("password", imposter_password),
-        ],
-        None,
-    )
-    .await;
-    assert_eq!(grace.status(), 200);
+    assert_eq!(
+        login_status(&app, "grace@example.org", imposter_password).await,
+        200
+    );
     assert_eq!(audit_count(&app, "register").await, 2);
 }
 
@@ -552,54 +541,18 @@ async fn changing_the_password_needs_the_current_one_and_kills_the_old_session_i
     let cookie = register(&app, "ada@example.org").await;
     let new_password = "violet harbour sings backwards";
 
-    let anonymous = post(
-        &app,
-        "change_password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", new_password),
-        ],
-        None,
-    )
-    .await;
+    let anonymous = change_password(&app, None, PASSWORD, new_password).await;
     assert_eq!(anonymous.status(), 401, "strangers cannot change passwords");
 
-    let wrong = post(
-        &app,
-        "change_password",
-        &[
-            ("current_password", "not my password at all"),
-            ("new_password", new_password),
-        ],
-        Some(&cookie),
-    )
-    .await;
+    let wrong = change_password(&app, Some(&cookie), "not my password at all", new_password).await;
     assert_eq!(wrong.status(), 422);
     let body: serde_json::Value = wrong.json().await.expect("json");
     assert_eq!(body["fields"][0]["field"], "current_password");
 
-    let weak = post(
-        &app,
-        "change_password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", "password1234"),
-        ],
-        Some(&cookie),
-    )
-    .await;
+    let weak = change_password(&app, Some(&cookie), PASSWORD, "password1234").await;
     assert_eq!(weak.status(), 422);
 
-    let changed = post(
-        &app,
-        "change_password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", new_password),
-        ],
-        Some(&cookie),
-    )
-    .await;
+    let changed = change_password(&app, Some(&cookie), PASSWORD, new_password).await;
     assert_eq!(changed.status(), 200);
     let renewed = session_cookie(&changed).expect("a new session id");
     assert_ne!(renewed, cookie);
@@ -611,22 +564,15 @@ async fn changing_the_password_needs_the_current_one_and_kills_the_old_session_i
     assert_eq!(me(&app, &renewed).await["email"], "ada@example.org");
     assert_eq!(audit_count(&app, "password_change").await, 1);
 
-    let old = post(
-        &app,
-        "login",
-        &[("email", "ada@example.org"), ("password", PASSWORD)],
-        None,
-    )
-    .await;
-    assert_eq!(old.status(), 401, "the old password no longer works");
-    let new = post(
-        &app,
-        "login",
-        &[("email", "ada@example.org"), ("password", new_password)],
-        None,
-    )
-    .await;
-    assert_eq!(new.status(), 200);
+    assert_eq!(
+        login_status(&app, "ada@example.org", PASSWORD).await,
+        401,
+        "the old password no longer works"
+    );
+    assert_eq!(
+        login_status(&app, "ada@example.org", new_password).await,
+        200
+    );
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@ use std::time::Duration;
 use app::auth::ssr::throttle::LockoutPolicy;
 
 use crate::helpers::{
-    PASSWORD, Setup, TestApp, audit_count, beta_post, me, post, register, session_cookie,
-    spawn_app, spawn_app_with,
+    PASSWORD, Setup, TestApp, audit_count, beta_post, change_password, me, post, register,
+    session_cookie, spawn_app, spawn_app_with,
 };
 
 /// A sign-in as it arrives through our trusted proxy on behalf of `client`.
@@ -93,25 +93,10 @@ async fn wrong_current_passwords_are_throttled_like_sign_ins() {
     let cookie = register(&app, "ada@example.org").await;
     let new_password = "violet harbour sings backwards";
     for _ in 0..5 {
-        let wrong = post(
-            &app,
-            "change_password",
-            &[("current_password", WRONG), ("new_password", new_password)],
-            Some(&cookie),
-        )
-        .await;
+        let wrong = change_password(&app, Some(&cookie), WRONG, new_password).await;
         assert_eq!(wrong.status(), 422);
     }
-    let throttled = post(
-        &app,
-        "change_password",
-        &[
-            ("current_password", PASSWORD),
-            ("new_password", new_password),
-        ],
-        Some(&cookie),
-    )
-    .await;
+    let throttled = change_password(&app, Some(&cookie), PASSWORD, new_password).await;
     assert_eq!(throttled.status(), 429, "even the right password waits");
     let retry_after: u64 = throttled.headers()["retry-after"]
         .to_str()

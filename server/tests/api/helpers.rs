@@ -661,3 +661,36 @@ pub async fn count(app: &TestApp, sql: &str, bind: &str) -> i64 {
     }
     .expect("count")
 }
+
+/// Posts a sign-in with `email` and `password` and returns only its status: 200 when the
+/// account takes that password, 401 when it refuses it. For checks of which password
+/// works, where the session itself is not needed.
+pub async fn login_status(app: &TestApp, email: &str, password: &str) -> u16 {
+    post(
+        app,
+        "login",
+        &[("email", email), ("password", password)],
+        None,
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+/// Posts a password change from `current` to `new` with the session `cookie` (`None`: as
+/// a stranger). Returns the whole response, since callers check its status, its error
+/// body or the renewed session it sets.
+pub async fn change_password(
+    app: &TestApp,
+    cookie: Option<&str>,
+    current: &str,
+    new: &str,
+) -> reqwest::Response {
+    post(
+        app,
+        "change_password",
+        &[("current_password", current), ("new_password", new)],
+        cookie,
+    )
+    .await
+}

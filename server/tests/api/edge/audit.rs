@@ -29,23 +29,70 @@ pub(super) async fn entries(
         .collect()
 }
 
-/// Asserts the one entry of `action`: by `actor`, about `owner`'s `object` `id`.
-async fn audited(app: &TestApp, action: &str, actor: &str, owner: &str, object: &str, id: &str) {
-    let found = entries(app, action).await;
-    assert_eq!(found.len(), 1, "{action}: {found:?}");
-    let (who, whose, details) = &found[0];
-    assert_eq!(who.as_deref(), Some(actor), "{action}: the actor");
-    assert_eq!(whose.as_deref(), Some(owner), "{action}: the owner");
-    assert_eq!(details["object"], object, "{action}: {details}");
-    assert_eq!(details["id"], id, "{action}: {details}");
-    assert_eq!(details["by_admin"], actor != owner, "{action}: {details}");
+/// One actor working on one owner's fleet through the beta host's server functions: what
+/// the calls and the audit entries of a test have in common.
+struct Acting<'a> {
+    app: &'a TestApp,
+    cookie: Option<&'a str>,
+    actor: &'a str,
+    owner: &'a str,
 }
 
-async fn json_of(response: reqwest::Response) -> Value {
+/// Calls the server function at `path` as `by`'s actor; asserts a 200 and returns the
+/// JSON answer, for the ids and states the test reads from it.
+async fn call_as(by: &Acting<'_>, path: &str, form: &[(&str, &str)]) -> Value {
+    let response = call(by.app, path, form, by.cookie).await;
     let status = response.status();
     let body: Value = response.json().await.expect("json");
     assert_eq!(status, 200, "{body}");
     body
+}
+
+/// Asserts the one entry of `action`: by `by`'s actor, about its owner's `object` `id`.
+async fn audited(by: &Acting<'_>, action: &str, object: &str, id: &str) {
+    let found = entries(by.app, action).await;
+    assert_eq!(found.len(), 1, "{action}: {found:?}");
+    let (who, whose, details) = &found[0];
+    assert_eq!(who.as_deref(), Some(by.actor), "{action}: the actor");
+    assert_eq!(whose.as_deref(), Some(by.owner), "{action}: the owner");
+    assert_eq!(details["object"], object, "{action}: {details}");
+    assert_eq!(details["id"], id, "{action}: {details}");
+    assert_eq!(
+        details["by_admin"],
+        by.actor != by.owner,
+        "{action}: {details}"
+    );
+}
+
+/// Creates a task on `dataset_id`, cancels it and retries it, asserting after each step
+/// that it is audited as `by`'s.
+async fn create_cancel_and_retry_a_task(by: &Acting<'_>, dataset_id: &str) {
+    let form = [
+        ("task[dataset_id]", dataset_id),
+        ("task[strategy]", "sma_crossover"),
+        ("task[grid]", "fast=5,slow=20"),
+        ("task[fee]", "0.001"),
+        ("task[slippage]", "0"),
+    ];
+    let task = call_as(by, "fleet/create_task", &form).await;
+    let task_id = task["id"].as_str().expect("id");
+    audited(by, "fleet_task_created", "task", task_id).await;
+    for (path, action) in [
+        ("fleet/cancel_task", "fleet_task_cancelled"),
+        ("fleet/retry_task", "fleet_task_retried"),
+    ] {
+        call_as(by, path, &[("id", task_id)]).await;
+        audited(by, action, "task", task_id).await;
+    }
+}
+
+/// Applies the worker action `action` to `worker_id` as `by`'s actor and asserts it is
+/// audited as `audit`. Returns the worker as the answer shows it.
+async fn worker_action(by: &Acting<'_>, worker_id: &str, action: &str, audit: &str) -> Value {
+    let form = [("id", worker_id), ("action", action)];
+    let changed = call_as(by, "fleet/worker_action", &form).await;
+    audited(by, audit, "worker", worker_id).await;
+    changed
 }
 
 #[tokio::test]
@@ -54,57 +101,26 @@ async fn an_owners_fleet_changes_are_audited_as_their_own() {
     let (ada, cookie, worker) = owner_with_worker(&app, "ada@example.com").await;
     let me = ada.user_id.as_str();
     let cookie = Some(cookie.as_str());
+    let by = Acting {
+        app: &app,
+        cookie,
+        actor: me,
+        owner: me,
+    };
 
-    let created = json_of(call(&app, "fleet/create_token", &[], cookie).await).await;
+    let created = call_as(&by, "fleet/create_token", &[]).await;
     let token_id = created["details"]["id"].as_str().expect("id").to_owned();
-    audited(
-        &app,
-        "fleet_token_created",
-        me,
-        me,
-        "enrollment_token",
-        &token_id,
-    )
-    .await;
-    json_of(call(&app, "fleet/revoke_token", &[("id", &token_id)], cookie).await).await;
-    audited(
-        &app,
-        "fleet_token_revoked",
-        me,
-        me,
-        "enrollment_token",
-        &token_id,
-    )
-    .await;
+    audited(&by, "fleet_token_created", "enrollment_token", &token_id).await;
+    call_as(&by, "fleet/revoke_token", &[("id", &token_id)]).await;
+    audited(&by, "fleet_token_revoked", "enrollment_token", &token_id).await;
 
     let csv = super::support::csv(30);
     let (status, uploaded) = super::support::upload(&app, "daily", csv, cookie).await;
     assert_eq!(status, 201, "{uploaded}");
-    let dataset_id = uploaded["id"].as_str().expect("id").to_owned();
-    audited(
-        &app,
-        "fleet_dataset_uploaded",
-        me,
-        me,
-        "dataset",
-        &dataset_id,
-    )
-    .await;
+    let dataset_id = uploaded["id"].as_str().expect("id");
+    audited(&by, "fleet_dataset_uploaded", "dataset", dataset_id).await;
 
-    let form = [
-        ("task[dataset_id]", dataset_id.as_str()),
-        ("task[strategy]", "sma_crossover"),
-        ("task[grid]", "fast=5,slow=20"),
-        ("task[fee]", "0.001"),
-        ("task[slippage]", "0"),
-    ];
-    let task = json_of(call(&app, "fleet/create_task", &form, cookie).await).await;
-    let task_id = task["id"].as_str().expect("id").to_owned();
-    audited(&app, "fleet_task_created", me, me, "task", &task_id).await;
-    json_of(call(&app, "fleet/cancel_task", &[("id", &task_id)], cookie).await).await;
-    audited(&app, "fleet_task_cancelled", me, me, "task", &task_id).await;
-    json_of(call(&app, "fleet/retry_task", &[("id", &task_id)], cookie).await).await;
-    audited(&app, "fleet_task_retried", me, me, "task", &task_id).await;
+    create_cancel_and_retry_a_task(&by, dataset_id).await;
 
     for (action, audit) in [
         ("rotate_credential", "fleet_rotation_requested"),
@@ -113,12 +129,10 @@ async fn an_owners_fleet_changes_are_audited_as_their_own() {
         ("release", "fleet_worker_released"),
         ("revoke_credentials", "fleet_credentials_revoked"),
     ] {
-        let form = [("id", worker.id.as_str()), ("action", action)];
-        json_of(call(&app, "fleet/worker_action", &form, cookie).await).await;
-        audited(&app, audit, me, me, "worker", &worker.id).await;
+        worker_action(&by, &worker.id, action, audit).await;
     }
     // Reading changes nothing and is not audited.
-    json_of(call(&app, "fleet/workers", &[], cookie).await).await;
+    call_as(&by, "fleet/workers", &[]).await;
     let fleet_entries = crate::helpers::count(
         &app,
         "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'fleet%' AND subject_id = $1",
@@ -135,77 +149,30 @@ async fn an_administrator_acting_on_another_users_fleet_is_audited_naming_both()
     register(&app, "root@example.com").await;
     make_admin(&app, "root@example.com").await;
     let admin_cookie = sign_in(&app, "root@example.com", "test").await;
-    let admin = Some(admin_cookie.as_str());
     let admin_id = crate::helpers::me(&app, &admin_cookie).await["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    let owner = bob.user_id.as_str();
+    let by = Acting {
+        app: &app,
+        cookie: Some(admin_cookie.as_str()),
+        actor: &admin_id,
+        owner: bob.user_id.as_str(),
+    };
 
-    let form = [("id", worker.id.as_str()), ("action", "disable")];
-    let changed = json_of(call(&app, "fleet/worker_action", &form, admin).await).await;
+    let changed = worker_action(&by, &worker.id, "disable", "fleet_worker_disabled").await;
     assert_eq!(changed["status"], "disabled");
-    audited(
-        &app,
-        "fleet_worker_disabled",
-        &admin_id,
-        owner,
-        "worker",
+    worker_action(
+        &by,
         &worker.id,
-    )
-    .await;
-    let form = [("id", worker.id.as_str()), ("action", "revoke_credentials")];
-    json_of(call(&app, "fleet/worker_action", &form, admin).await).await;
-    audited(
-        &app,
+        "revoke_credentials",
         "fleet_credentials_revoked",
-        &admin_id,
-        owner,
-        "worker",
-        &worker.id,
     )
     .await;
 
     // A task on Bob's dataset belongs to Bob, whoever created it.
     let dataset_id = dataset(&app, &bob, 40).await;
-    let form = [
-        ("task[dataset_id]", dataset_id.as_str()),
-        ("task[strategy]", "sma_crossover"),
-        ("task[grid]", "fast=5,slow=20"),
-        ("task[fee]", "0.001"),
-        ("task[slippage]", "0"),
-    ];
-    let task = json_of(call(&app, "fleet/create_task", &form, admin).await).await;
-    let task_id = task["id"].as_str().expect("id").to_owned();
-    audited(
-        &app,
-        "fleet_task_created",
-        &admin_id,
-        owner,
-        "task",
-        &task_id,
-    )
-    .await;
-    json_of(call(&app, "fleet/cancel_task", &[("id", &task_id)], admin).await).await;
-    audited(
-        &app,
-        "fleet_task_cancelled",
-        &admin_id,
-        owner,
-        "task",
-        &task_id,
-    )
-    .await;
-    json_of(call(&app, "fleet/retry_task", &[("id", &task_id)], admin).await).await;
-    audited(
-        &app,
-        "fleet_task_retried",
-        &admin_id,
-        owner,
-        "task",
-        &task_id,
-    )
-    .await;
+    create_cancel_and_retry_a_task(&by, &dataset_id).await;
 
     // Bob's token, revoked by the administrator.
     let token = super::support::token(&app, &bob, 1).await;
@@ -215,14 +182,6 @@ async fn an_administrator_acting_on_another_users_fleet_is_audited_naming_both()
         .next()
         .expect("id")
         .to_owned();
-    json_of(call(&app, "fleet/revoke_token", &[("id", &token_id)], admin).await).await;
-    audited(
-        &app,
-        "fleet_token_revoked",
-        &admin_id,
-        owner,
-        "enrollment_token",
-        &token_id,
-    )
-    .await;
+    call_as(&by, "fleet/revoke_token", &[("id", &token_id)]).await;
+    audited(&by, "fleet_token_revoked", "enrollment_token", &token_id).await;
 }

@@ -1,11 +1,13 @@
 //! Enrollment tokens and worker credentials.
 
-use serde_json::json;
+use app::fleet::ssr::workers::WorkerAction;
+use serde_json::{Value, json};
 
 use super::support::{
-    call_json, edge, exec, heartbeat_body, owner, owner_with_worker, register_body, token,
+    act_on, call_json, call_ok, call_refused, edge, exec, heartbeat_body, owner, owner_with_worker,
+    register_body, token,
 };
-use crate::helpers::{Setup, count, spawn_app, spawn_app_with};
+use crate::helpers::{Setup, TestApp, count, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn ten_concurrent_registrations_on_a_three_use_token_make_exactly_three_workers() {
@@ -79,40 +81,40 @@ async fn registration_returns_a_credential_and_the_server_chosen_intervals() {
     assert_eq!(stored, 0);
 }
 
+/// The id part of an enrollment token (`etr_live_<id>_<secret>`).
+fn token_id(token: &str) -> &str {
+    token
+        .trim_start_matches("etr_live_")
+        .split('_')
+        .next()
+        .expect("id")
+}
+
+/// Registers a worker with `token`, which must be refused as `(status, code)`.
+async fn refused_token(app: &TestApp, token: &str, refusal: (u16, &str)) {
+    call_refused(app, "/register", token, &register_body("box"), refusal).await;
+}
+
 #[tokio::test]
 async fn bad_tokens_are_refused_with_their_own_codes() {
     let app = spawn_app().await;
     let (owner, _) = owner(&app, "ada@example.com").await;
     let good = token(&app, &owner, 5).await;
 
-    let (status, body) = call_json(&app, "/register", "", &register_body("box")).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
-    let (status, body) = call_json(&app, "/register", "etr_live_nope", &register_body("box")).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
+    refused_token(&app, "", (401, "unauthorized")).await;
+    refused_token(&app, "etr_live_nope", (401, "unauthorized")).await;
 
     let (id, _) = good
         .trim_start_matches("etr_live_")
         .split_once('_')
         .expect("id and secret");
     let forged = format!("etr_live_{id}_{}", "0".repeat(48));
-    let (status, body) = call_json(&app, "/register", &forged, &register_body("box")).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("token_invalid"))
-    );
+    refused_token(&app, &forged, (401, "token_invalid")).await;
 
-    let (status, body) = call_json(&app, "/register", &good, &json!({"display_name": ""})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (422, Some("validation")),
-        "{body}"
-    );
-    let (status, body) = call_json(&app, "/register", &good, &register_body("  ")).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (422, Some("validation")),
-        "{body}"
-    );
+    let validation = (422, "validation");
+    let empty_name = json!({"display_name": ""});
+    call_refused(&app, "/register", &good, &empty_name, validation).await;
+    let body = call_refused(&app, "/register", &good, &register_body("  "), validation).await;
     assert!(
         body["message"]
             .as_str()
@@ -121,41 +123,45 @@ async fn bad_tokens_are_refused_with_their_own_codes() {
     );
 
     let revoked = token(&app, &owner, 1).await;
-    let revoked_id = revoked
-        .trim_start_matches("etr_live_")
-        .split('_')
-        .next()
-        .expect("id");
-    app::fleet::ssr::tokens::revoke(edge(&app), &owner, revoked_id)
+    app::fleet::ssr::tokens::revoke(edge(&app), &owner, token_id(&revoked))
         .await
         .expect("revoke");
-    let (status, body) = call_json(&app, "/register", &revoked, &register_body("box")).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("token_revoked"))
-    );
+    refused_token(&app, &revoked, (401, "token_revoked")).await;
 
     let expired = token(&app, &owner, 1).await;
-    let expired_id = expired
-        .trim_start_matches("etr_live_")
-        .split('_')
-        .next()
-        .expect("id");
     exec(
         &app,
         "UPDATE enrollment_tokens SET expires_at = 0 WHERE id = $1",
-        expired_id,
+        token_id(&expired),
     )
     .await;
-    let (status, body) = call_json(&app, "/register", &expired, &register_body("box")).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("token_expired"))
-    );
+    refused_token(&app, &expired, (401, "token_expired")).await;
 
     // None of the refusals spent a use of the good token.
     let uses = count(&app, "SELECT uses FROM enrollment_tokens WHERE id = $1", id).await;
     assert_eq!(uses, 0);
+}
+
+/// Sends a heartbeat with `credential`, which must be accepted. Returns the answer's
+/// `rotate_credential`: whether the server asks the agent to rotate its credential.
+async fn asked_to_rotate(app: &TestApp, credential: &str) -> Value {
+    let body = call_ok(app, "/heartbeat", credential, &heartbeat_body()).await;
+    body["rotate_credential"].clone()
+}
+
+/// Rotates `credential`, which must be accepted; returns the new credential.
+async fn rotate(app: &TestApp, credential: &str) -> String {
+    let rotated = call_ok(app, "/credentials/rotate", credential, &json!({})).await;
+    rotated["credential"]
+        .as_str()
+        .expect("credential")
+        .to_owned()
+}
+
+/// Sends a heartbeat with `credential`, which must be refused as a 401 with `code`.
+async fn refused_heartbeat(app: &TestApp, credential: &str, code: &str) {
+    let body = heartbeat_body();
+    call_refused(app, "/heartbeat", credential, &body, (401, code)).await;
 }
 
 #[tokio::test]
@@ -163,46 +169,18 @@ async fn a_rotated_credential_works_through_its_grace_period_and_a_revoked_one_s
     let app = spawn_app().await;
     let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
 
-    app::fleet::ssr::workers::act(
-        edge(&app),
-        &owner,
-        &worker.id,
-        app::fleet::ssr::workers::WorkerAction::RotateCredential,
-    )
-    .await
-    .expect("ask for rotation");
-    let (status, body) = call_json(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["rotate_credential"], true);
+    act_on(&app, &owner, &worker, WorkerAction::RotateCredential).await;
+    assert_eq!(asked_to_rotate(&app, &worker.credential).await, true);
 
-    let (status, rotated) =
-        call_json(&app, "/credentials/rotate", &worker.credential, &json!({})).await;
-    assert_eq!(status, 200, "{rotated}");
-    let new = rotated["credential"]
-        .as_str()
-        .expect("credential")
-        .to_owned();
+    let new = rotate(&app, &worker.credential).await;
     assert_ne!(new, worker.credential);
     for credential in [&new, &worker.credential] {
-        let (status, body) = call_json(&app, "/heartbeat", credential, &heartbeat_body()).await;
-        assert_eq!(status, 200, "{body}");
-        assert_eq!(body["rotate_credential"], false);
+        assert_eq!(asked_to_rotate(&app, credential).await, false);
     }
 
-    app::fleet::ssr::workers::act(
-        edge(&app),
-        &owner,
-        &worker.id,
-        app::fleet::ssr::workers::WorkerAction::RevokeCredentials,
-    )
-    .await
-    .expect("revoke");
+    act_on(&app, &owner, &worker, WorkerAction::RevokeCredentials).await;
     for credential in [&new, &worker.credential] {
-        let (status, body) = call_json(&app, "/heartbeat", credential, &heartbeat_body()).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (401, Some("credential_revoked"))
-        );
+        refused_heartbeat(&app, credential, "credential_revoked").await;
     }
 }
 
@@ -212,86 +190,47 @@ async fn after_the_grace_period_the_old_credential_is_expired() {
     setup.edge.rotation_grace_secs = 0;
     let app = spawn_app_with(setup).await;
     let (_, _, worker) = owner_with_worker(&app, "ada@example.com").await;
-    let (status, rotated) =
-        call_json(&app, "/credentials/rotate", &worker.credential, &json!({})).await;
-    assert_eq!(status, 200, "{rotated}");
-    let (status, body) = call_json(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("credential_expired"))
-    );
-    let new = rotated["credential"].as_str().expect("credential");
-    let (status, _) = call_json(&app, "/heartbeat", new, &heartbeat_body()).await;
-    assert_eq!(status, 200);
+    let new = rotate(&app, &worker.credential).await;
+    refused_heartbeat(&app, &worker.credential, "credential_expired").await;
+    call_ok(&app, "/heartbeat", &new, &heartbeat_body()).await;
 }
 
 #[tokio::test]
 async fn a_disabled_worker_is_refused_until_enabled() {
     let app = spawn_app().await;
     let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
-    let act = |action| app::fleet::ssr::workers::act(edge(&app), &owner, &worker.id, action);
-    act(app::fleet::ssr::workers::WorkerAction::Disable)
-        .await
-        .expect("disable");
-    let (status, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (403, Some("worker_disabled"))
-    );
-    act(app::fleet::ssr::workers::WorkerAction::Enable)
-        .await
-        .expect("enable");
-    let (status, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
-    assert_eq!(status, 200, "{body}");
+    act_on(&app, &owner, &worker, WorkerAction::Disable).await;
+    let (nothing, disabled) = (json!({}), (403, "worker_disabled"));
+    call_refused(&app, "/tasks/next", &worker.credential, &nothing, disabled).await;
+    act_on(&app, &owner, &worker, WorkerAction::Enable).await;
+    let body = call_ok(&app, "/tasks/next", &worker.credential, &nothing).await;
     assert_eq!(body["task"], serde_json::Value::Null);
 
-    let missing = call_json(&app, "/heartbeat", "wk_live_nothing", &heartbeat_body()).await;
-    assert_eq!(
-        (missing.0, missing.1["code"].as_str()),
-        (401, Some("unauthorized"))
-    );
+    refused_heartbeat(&app, "wk_live_nothing", "unauthorized").await;
     let forged = format!("wk_live_{}_{}", "a".repeat(8), "b".repeat(48));
-    let forged = call_json(&app, "/heartbeat", &forged, &heartbeat_body()).await;
-    assert_eq!(
-        (forged.0, forged.1["code"].as_str()),
-        (401, Some("credential_invalid"))
-    );
+    refused_heartbeat(&app, &forged, "credential_invalid").await;
 }
 
 #[tokio::test]
 async fn a_lost_rotation_reply_is_repaired_by_asking_again_until_the_new_credential_is_used() {
     let app = spawn_app().await;
     let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
-    app::fleet::ssr::workers::act(
-        edge(&app),
-        &owner,
-        &worker.id,
-        app::fleet::ssr::workers::WorkerAction::RotateCredential,
-    )
-    .await
-    .expect("ask for rotation");
+    act_on(&app, &owner, &worker, WorkerAction::RotateCredential).await;
 
     // The agent rotates, but the reply never reaches it: it still has only the old one.
-    let (status, lost) =
-        call_json(&app, "/credentials/rotate", &worker.credential, &json!({})).await;
-    assert_eq!(status, 200, "{lost}");
-    let lost = lost["credential"].as_str().expect("credential").to_owned();
+    let lost = rotate(&app, &worker.credential).await;
 
     // The server keeps asking, so the agent rotates again with the old credential.
-    let (status, body) = call_json(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["rotate_credential"], true, "asked again: {body}");
-    let (status, rotated) =
-        call_json(&app, "/credentials/rotate", &worker.credential, &json!({})).await;
-    assert_eq!(status, 200, "{rotated}");
-    let new = rotated["credential"].as_str().expect("credential");
+    assert_eq!(
+        asked_to_rotate(&app, &worker.credential).await,
+        true,
+        "asked again"
+    );
+    let new = rotate(&app, &worker.credential).await;
 
     // Its first use ends the rotation, for every credential of the worker.
-    let (status, body) = call_json(&app, "/heartbeat", new, &heartbeat_body()).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["rotate_credential"], false);
-    let (status, body) = call_json(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
-    assert_eq!((status, &body["rotate_credential"]), (200, &json!(false)));
+    assert_eq!(asked_to_rotate(&app, &new).await, false);
+    assert_eq!(asked_to_rotate(&app, &worker.credential).await, false);
     let asked = count(
         &app,
         "SELECT COUNT(*) FROM workers WHERE id = $1 AND rotate_requested",
@@ -300,12 +239,7 @@ async fn a_lost_rotation_reply_is_repaired_by_asking_again_until_the_new_credent
     .await;
     assert_eq!(asked, 0);
     // The credential whose reply was lost never reached anyone: it no longer works.
-    let (status, body) = call_json(&app, "/heartbeat", &lost, &heartbeat_body()).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (401, Some("credential_revoked")),
-        "{body}"
-    );
+    refused_heartbeat(&app, &lost, "credential_revoked").await;
 }
 
 fn credential_id(credential: &str) -> &str {
@@ -378,14 +312,7 @@ async fn a_credential_read_before_a_revoke_is_not_remembered_after_it() {
         .expect("read")
         .expect("the credential exists");
     assert!(stale.revoked_at.is_none());
-    app::fleet::ssr::workers::act(
-        context,
-        &owner,
-        &worker.id,
-        app::fleet::ssr::workers::WorkerAction::RevokeCredentials,
-    )
-    .await
-    .expect("revoke");
+    act_on(&app, &owner, &worker, WorkerAction::RevokeCredentials).await;
     cache.put(ticket, id, stale);
     assert!(cache.get(id).is_none(), "the stale row was remembered");
     let refused = app::fleet::ssr::workers::authenticate(context, Some(&worker.credential))
@@ -417,14 +344,7 @@ async fn a_revocation_on_one_replica_reaches_a_replica_that_had_cached_the_crede
              database refuses the revoked credential"
         );
     }
-    app::fleet::ssr::workers::act(
-        edge(&app),
-        &owner,
-        &worker.id,
-        app::fleet::ssr::workers::WorkerAction::RevokeCredentials,
-    )
-    .await
-    .expect("revoke on the first server");
+    act_on(&app, &owner, &worker, WorkerAction::RevokeCredentials).await;
     // The announcement travels between replicas in milliseconds; allow it a second.
     let started = std::time::Instant::now();
     loop {

@@ -2,6 +2,7 @@
 
 use app::fleet::model::NewTask;
 use app::fleet::ssr::tokens::{self, TokenRequest};
+use app::fleet::ssr::workers::{self, WorkerAction};
 use app::fleet::ssr::{EdgeContext, Owner, datasets, tasks};
 use serde_json::{Value, json};
 
@@ -247,4 +248,38 @@ pub fn luckyplans_on(config: &server::config::Config) -> std::process::Command {
             );
     }
     command
+}
+
+/// An edge call that must succeed: asserts a 200 and returns the JSON body, for the
+/// checks that follow on what it says.
+pub async fn call_ok(app: &TestApp, path: &str, bearer: &str, body: &Value) -> Value {
+    let (status, reply) = call_json(app, path, bearer, body).await;
+    assert_eq!(status, 200, "{path}: {reply}");
+    reply
+}
+
+/// An edge call that must be refused: asserts the status and the error `code` together
+/// (as `(status, code)`) and returns the JSON body, for checks on its message.
+pub async fn call_refused(
+    app: &TestApp,
+    path: &str,
+    bearer: &str,
+    body: &Value,
+    (status, code): (u16, &str),
+) -> Value {
+    let (got, reply) = call_json(app, path, bearer, body).await;
+    assert_eq!(
+        (got, reply["code"].as_str()),
+        (status, Some(code)),
+        "{path}: {reply}"
+    );
+    reply
+}
+
+/// Applies `action` to `worker` as its owner would from the fleet page; panics when the
+/// action is refused, since every caller expects it to go through.
+pub async fn act_on(app: &TestApp, owner: &Owner, worker: &Enrolled, action: WorkerAction) {
+    workers::act(edge(app), owner, &worker.id, action)
+        .await
+        .unwrap_or_else(|err| panic!("{action:?}: {err:?}"));
 }

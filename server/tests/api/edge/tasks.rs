@@ -1,13 +1,26 @@
 //! The task queue from the agent's side: lease, dataset, progress, results, the end.
 
-use app::fleet::ssr::{queue, tasks, workers};
+use app::fleet::model::Worker;
+use app::fleet::ssr::workers::{self, WorkerAction};
+use app::fleet::ssr::{Owner, queue, tasks};
 use serde_json::json;
 
 use super::support::{
-    call, call_json, csv, edge, enrol, exec, lease, owner, owner_with_worker, result, task,
-    task_state, token,
+    Enrolled, act_on, call, call_json, call_ok, call_refused, csv, edge, enrol, exec,
+    heartbeat_body, lease, owner, owner_with_worker, result, task, task_state, token,
 };
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
+
+/// Asks for the dataset of `task_id` as `worker`; the whole response, whose status says
+/// whether the worker may read it and whose body is the file.
+async fn download_dataset(app: &TestApp, task_id: &str, worker: &Enrolled) -> reqwest::Response {
+    app.client
+        .get(app.url(&format!("/edge/v1/tasks/{task_id}/dataset")))
+        .bearer_auth(&worker.credential)
+        .send()
+        .await
+        .expect("dataset")
+}
 
 #[tokio::test]
 async fn a_task_runs_from_lease_to_done_with_each_result_stored_once() {
@@ -28,13 +41,7 @@ async fn a_task_runs_from_lease_to_done_with_each_result_stored_once() {
     assert_eq!(task_state(&app, &task_id).await, "leased");
 
     // The dataset streams back byte for byte, matching its announced hash.
-    let download = app
-        .client
-        .get(app.url(&format!("/edge/v1/tasks/{task_id}/dataset")))
-        .bearer_auth(&worker.credential)
-        .send()
-        .await
-        .expect("dataset");
+    let download = download_dataset(&app, &task_id, &worker).await;
     assert_eq!(download.status(), 200);
     assert!(
         download.headers()["content-type"]
@@ -51,20 +58,18 @@ async fn a_task_runs_from_lease_to_done_with_each_result_stored_once() {
     );
 
     let path = |action: &str| format!("/tasks/{task_id}/{action}");
-    let (status, body) = call_json(
+    let body = call_ok(
         &app,
         &path("heartbeat"),
         &worker.credential,
         &json!({"configs_done": 0}),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["cancel_requested"], false);
     assert_eq!(task_state(&app, &task_id).await, "running");
 
     let batch = json!({"results": [result(0), result(1)]});
-    let (status, body) = call_json(&app, &path("results"), &worker.credential, &batch).await;
-    assert_eq!(status, 200, "{body}");
+    let body = call_ok(&app, &path("results"), &worker.credential, &batch).await;
     assert_eq!(
         body,
         json!({"accepted": 2, "duplicates": 0, "configs_done": 2})
@@ -77,12 +82,15 @@ async fn a_task_runs_from_lease_to_done_with_each_result_stored_once() {
         json!({"accepted": 1, "duplicates": 1, "configs_done": 3})
     );
 
-    let (status, body) = call_json(&app, &path("complete"), &worker.credential, &json!({})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (409, Some("conflict")),
-        "{body}"
-    );
+    let conflict = (409, "conflict");
+    let body = call_refused(
+        &app,
+        &path("complete"),
+        &worker.credential,
+        &json!({}),
+        conflict,
+    )
+    .await;
     assert!(
         body["message"]
             .as_str()
@@ -97,8 +105,7 @@ async fn a_task_runs_from_lease_to_done_with_each_result_stored_once() {
         &json!({"results": [result(3)]}),
     )
     .await;
-    let (status, body) = call_json(&app, &path("complete"), &worker.credential, &json!({})).await;
-    assert_eq!(status, 200, "{body}");
+    let body = call_ok(&app, &path("complete"), &worker.credential, &json!({})).await;
     assert_eq!(body["state"], "done");
     let shown = tasks::owned(edge(&app), &owner, &task_id)
         .await
@@ -110,14 +117,14 @@ async fn a_task_runs_from_lease_to_done_with_each_result_stored_once() {
     );
 
     // An ended task takes nothing more, and the queue is empty.
-    let (status, body) = call_json(
+    call_refused(
         &app,
         &path("results"),
         &worker.credential,
         &json!({"results": [result(0)]}),
+        conflict,
     )
     .await;
-    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")));
     let (_, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
     assert_eq!(body["task"], serde_json::Value::Null);
 }
@@ -129,68 +136,42 @@ async fn bad_results_and_bad_paths_are_validation_errors() {
     let task_id = task(&app, &owner, "fast=5,slow=20").await;
     lease(&app, &worker).await;
     let path = format!("/tasks/{task_id}/results");
-    let (status, body) = call_json(
+    let validation = (422, "validation");
+    let body = call_refused(
         &app,
         &path,
         &worker.credential,
         &json!({"results": [result(7)]}),
+        validation,
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (422, Some("validation")),
-        "{body}"
-    );
     assert!(
         body["message"]
             .as_str()
             .unwrap_or_default()
             .contains("config 7 does not exist")
     );
-    let (status, body) =
-        call_json(&app, &path, &worker.credential, &json!({"results": "many"})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (422, Some("validation")),
-        "{body}"
-    );
     let too_many: Vec<_> = (0..501).map(|_| result(0)).collect();
-    let (status, body) = call_json(
-        &app,
-        &path,
-        &worker.credential,
-        &json!({"results": too_many}),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (413, Some("payload_too_large")),
-        "{body}"
-    );
-    let (status, body) = call_json(
-        &app,
-        "/tasks/not-a-uuid/heartbeat",
-        &worker.credential,
-        &json!({"configs_done": 1}),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (422, Some("validation")),
-        "{body}"
-    );
-    let (status, body) = call_json(
-        &app,
-        &format!("/tasks/{task_id}/fail"),
-        &worker.credential,
-        &json!({"error": " "}),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (422, Some("validation")),
-        "{body}"
-    );
+    for (path, body, refusal) in [
+        (path.clone(), json!({"results": "many"}), validation),
+        (
+            path.clone(),
+            json!({"results": too_many}),
+            (413, "payload_too_large"),
+        ),
+        (
+            "/tasks/not-a-uuid/heartbeat".to_owned(),
+            json!({"configs_done": 1}),
+            validation,
+        ),
+        (
+            format!("/tasks/{task_id}/fail"),
+            json!({"error": " "}),
+            validation,
+        ),
+    ] {
+        call_refused(&app, &path, &worker.credential, &body, refusal).await;
+    }
     // Not JSON at all.
     let response = app
         .client
@@ -229,14 +210,13 @@ async fn cancel_reaches_the_running_agent_at_its_next_task_heartbeat() {
         &json!({"results": [result(0)]}),
     )
     .await;
-    let (status, body) = call_json(
+    let body = call_ok(
         &app,
         &format!("/tasks/{task_id}/complete"),
         &worker.credential,
         &json!({}),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["state"], "cancelled");
 
     // A queued task is cancelled at once; retry puts it back.
@@ -270,31 +250,21 @@ async fn an_expired_lease_goes_back_to_the_queue_and_another_worker_resumes_it()
     )
     .await;
 
-    exec(
-        &app,
-        "UPDATE tasks SET lease_expires_at = 1 WHERE id = $1",
-        &task_id,
-    )
-    .await;
-    assert_eq!(queue::expire_leases(edge(&app)).await.expect("expire"), 1);
+    lose_the_lease(&app, &task_id).await;
     assert_eq!(task_state(&app, &task_id).await, "queued");
 
     let resumed = lease(&app, &second).await;
     assert_eq!(resumed["id"], task_id.as_str());
     assert_eq!(resumed["completed_config_ids"], json!([0]));
     // The first worker's lease is gone: its calls are refused, the task is untouched.
-    let (status, body) = call_json(
+    call_refused(
         &app,
         &format!("/tasks/{task_id}/heartbeat"),
         &first.credential,
         &json!({"configs_done": 2}),
+        (403, "forbidden"),
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (403, Some("forbidden")),
-        "{body}"
-    );
     let (status, _) = call_json(
         &app,
         &format!("/tasks/{task_id}/complete"),
@@ -306,14 +276,13 @@ async fn an_expired_lease_goes_back_to_the_queue_and_another_worker_resumes_it()
     assert_eq!(task_state(&app, &task_id).await, "leased");
 
     // Releasing hands it back without counting a failure.
-    let (status, body) = call_json(
+    let body = call_ok(
         &app,
         &format!("/tasks/{task_id}/release"),
         &second.credential,
         &json!({}),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["state"], "queued");
 }
 
@@ -324,49 +293,42 @@ async fn three_failures_in_a_row_quarantine_the_worker_until_its_owner_releases_
     for attempt in 0..3 {
         let task_id = task(&app, &owner, "fast=5,slow=20").await;
         lease(&app, &worker).await;
-        let (status, body) = call_json(
+        let body = call_ok(
             &app,
             &format!("/tasks/{task_id}/fail"),
             &worker.credential,
             &json!({"error": format!("out of memory ({attempt})")}),
         )
         .await;
-        assert_eq!(status, 200, "{body}");
         assert_eq!(body["state"], "failed");
     }
     task(&app, &owner, "fast=5,slow=20").await;
-    let (status, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (403, Some("worker_quarantined")),
-        "{body}"
-    );
-    let (detail, timeline) = workers::detail(edge(&app), &owner, &worker.id)
+    assert_quarantined(&app, &owner, &worker).await;
+    let body = call_ok(&app, "/heartbeat", &worker.credential, &heartbeat_body()).await;
+    assert_eq!(body["status"], "quarantined");
+
+    act_on(&app, &owner, &worker, WorkerAction::Release).await;
+    lease(&app, &worker).await;
+}
+
+/// Asserts that `worker` is quarantined: its next lease is refused as
+/// `worker_quarantined`, and its owner sees it quarantined, that being the newest event on
+/// its timeline. Returns what the owner sees, for the checks a test adds.
+async fn assert_quarantined(app: &TestApp, owner: &Owner, worker: &Enrolled) -> Worker {
+    call_refused(
+        app,
+        "/tasks/next",
+        &worker.credential,
+        &json!({}),
+        (403, "worker_quarantined"),
+    )
+    .await;
+    let (detail, timeline) = workers::detail(edge(app), owner, &worker.id)
         .await
         .expect("detail");
     assert_eq!(detail.status.as_str(), "quarantined");
     assert_eq!(timeline[0].kind, "quarantined");
-    let (status, body) = call_json(
-        &app,
-        "/heartbeat",
-        &worker.credential,
-        &super::support::heartbeat_body(),
-    )
-    .await;
-    assert_eq!(
-        (status, body["status"].as_str()),
-        (200, Some("quarantined"))
-    );
-
-    workers::act(
-        edge(&app),
-        &owner,
-        &worker.id,
-        workers::WorkerAction::Release,
-    )
-    .await
-    .expect("release");
-    lease(&app, &worker).await;
+    detail
 }
 
 #[tokio::test]
@@ -411,7 +373,7 @@ async fn concurrent_workers_lease_every_task_exactly_once() {
 }
 
 /// Makes the task's lease run out now and runs the background job's expiry.
-async fn lose_the_lease(app: &crate::helpers::TestApp, task_id: &str) {
+async fn lose_the_lease(app: &TestApp, task_id: &str) {
     exec(
         app,
         "UPDATE tasks SET lease_expires_at = 1 WHERE id = $1",
@@ -493,18 +455,8 @@ async fn three_crashes_in_a_row_quarantine_the_worker() {
         // One crash is not the task's fault: it goes back to the queue.
         assert_eq!(task_state(&app, &task_id).await, "queued", "crash {crash}");
     }
-    let (status, body) = call_json(&app, "/tasks/next", &worker.credential, &json!({})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (403, Some("worker_quarantined")),
-        "{body}"
-    );
-    let (detail, timeline) = workers::detail(edge(&app), &owner, &worker.id)
-        .await
-        .expect("detail");
-    assert_eq!(detail.status.as_str(), "quarantined");
+    let detail = assert_quarantined(&app, &owner, &worker).await;
     assert_eq!(detail.consecutive_failures, 3);
-    assert_eq!(timeline[0].kind, "quarantined");
 }
 
 #[tokio::test]
@@ -534,12 +486,14 @@ async fn calls_on_an_expired_lease_are_refused_before_the_background_job_runs() 
         ("fail", json!({"error": "late"})),
         ("release", json!({})),
     ] {
-        let (status, reply) = call_json(&app, &path(action), &worker.credential, &body).await;
-        assert_eq!(
-            (status, reply["code"].as_str()),
-            (403, Some("forbidden")),
-            "{action}: {reply}"
-        );
+        let reply = call_refused(
+            &app,
+            &path(action),
+            &worker.credential,
+            &body,
+            (403, "forbidden"),
+        )
+        .await;
         assert!(
             reply["message"]
                 .as_str()
@@ -548,13 +502,7 @@ async fn calls_on_an_expired_lease_are_refused_before_the_background_job_runs() 
             "{action}: {reply}"
         );
     }
-    let download = app
-        .client
-        .get(app.url(&format!("/edge/v1/tasks/{task_id}/dataset")))
-        .bearer_auth(&worker.credential)
-        .send()
-        .await
-        .expect("dataset");
+    let download = download_dataset(&app, &task_id, &worker).await;
     assert_eq!(download.status(), 403);
     let row = tasks::find(edge(&app), &task_id)
         .await
@@ -591,14 +539,13 @@ async fn progress_never_goes_backwards() {
     .await;
     assert_eq!(configs_done().await, 3);
     // One result stored: the count of stored results is lower than the progress reported.
-    let (status, body) = call_json(
+    let body = call_ok(
         &app,
         &path("results"),
         &worker.credential,
         &json!({"results": [result(0)]}),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
     assert_eq!(body["configs_done"], 3, "{body}");
     assert_eq!(configs_done().await, 3);
     // A late, older report changes nothing either.
