@@ -1,0 +1,135 @@
+//! Results: each config's metrics and equity curve, checked before anything is stored,
+//! then stored in one transaction with the lease extension so a lost lease stores nothing.
+//! A batch sent again stores nothing twice: a result already stored counts as a duplicate.
+
+use edge_protocol::api::{ConfigResult, ErrorCode, MAX_RESULTS_PER_BATCH, ResultsAccepted};
+use uuid::Uuid;
+
+use super::{held, held_by, lost};
+use crate::fleet::error::StorageContext;
+use crate::fleet::workers::AuthenticatedWorker;
+use crate::fleet::{EdgeContext, FleetError, now};
+use crate::storage::on_pool;
+
+/// The longest equity curve a result may carry.
+pub const MAX_CURVE_POINTS: usize = 1_000;
+
+fn check_result(result: &ConfigResult, total: i64) -> Result<(), FleetError> {
+    let id = result.config_id;
+    if i64::from(id) >= total {
+        return Err(FleetError::field(
+            "results",
+            format!("config {id} does not exist; the task has {total} configs"),
+        ));
+    }
+    if !result.metrics.is_finite() {
+        return Err(FleetError::field(
+            "results",
+            format!("config {id}: every metric must be a finite number"),
+        ));
+    }
+    if result.equity_curve.len() > MAX_CURVE_POINTS
+        || result
+            .equity_curve
+            .iter()
+            .any(|point| !point.equity.is_finite())
+    {
+        return Err(FleetError::field(
+            "results",
+            format!(
+                "config {id}: the equity curve must hold at most {MAX_CURVE_POINTS} finite points"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Stores a batch of results; a config already stored is counted as a duplicate, not
+/// stored twice.
+pub async fn post_results(
+    context: &EdgeContext,
+    caller: &AuthenticatedWorker,
+    task_id: Uuid,
+    results: &[ConfigResult],
+) -> Result<ResultsAccepted, FleetError> {
+    if results.len() > MAX_RESULTS_PER_BATCH {
+        return Err(FleetError::refused(
+            ErrorCode::PayloadTooLarge,
+            format!("post at most {MAX_RESULTS_PER_BATCH} results per call"),
+        ));
+    }
+    let row = held(context, caller, task_id).await?;
+    for result in results {
+        check_result(result, row.configs_total)?;
+    }
+    let encoded: Vec<(i64, String, String)> = results
+        .iter()
+        .map(|result| {
+            Ok((
+                i64::from(result.config_id),
+                serde_json::to_string(&result.metrics)?,
+                serde_json::to_string(&result.equity_curve)?,
+            ))
+        })
+        .collect::<Result<_, serde_json::Error>>()
+        .map_err(|_| FleetError::field("results", "a result could not be encoded"))?;
+    let now = now();
+    let expires = now + context.settings.lease_secs();
+    let extend = format!(
+        "UPDATE tasks SET state = 'running', lease_expires_at = $3 WHERE {}",
+        held_by("$4")
+    );
+    let insert = "INSERT INTO task_results (task_id, config_id, worker_id, metrics, equity_curve, created_at) \
+                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id, config_id) DO NOTHING";
+    // Never below what a progress report already said: progress does not go backwards.
+    let count = "UPDATE tasks SET configs_done = CASE \
+                 WHEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) > configs_done \
+                 THEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) \
+                 ELSE configs_done END \
+                 WHERE id = $1 RETURNING configs_done";
+    let outcome: Option<(u64, i64)> = on_pool!(&context.database, |pool| async {
+        let mut tx = pool.begin().await?;
+        let extended = sqlx::query(&extend)
+            .bind(&row.id)
+            .bind(&caller.worker.id)
+            .bind(expires)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if extended == 0 {
+            return Ok(None);
+        }
+        let mut accepted = 0;
+        for (config_id, metrics, curve) in &encoded {
+            accepted += sqlx::query(insert)
+                .bind(&row.id)
+                .bind(config_id)
+                .bind(&caller.worker.id)
+                .bind(metrics)
+                .bind(curve)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        let done: i64 = sqlx::query_scalar(count)
+            .bind(&row.id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(Some((accepted, done)))
+    }
+    .await)
+    .during("storing results")?;
+    let Some((accepted, done)) = outcome else {
+        return Err(lost(context, caller, task_id).await);
+    };
+    let accepted = u32::try_from(accepted).unwrap_or(u32::MAX);
+    let posted = u32::try_from(results.len()).unwrap_or(u32::MAX);
+    Ok(ResultsAccepted {
+        accepted,
+        duplicates: posted.saturating_sub(accepted),
+        configs_done: u32::try_from(done).unwrap_or(u32::MAX),
+    })
+}
