@@ -5,13 +5,13 @@
 //! - [`site`]: which site a request belongs to and the public URL of every site.
 //! - [`fleet`]: edge agents, enrollment tokens, datasets, tasks and results.
 //! - [`auth`]: the one auth and session layer used by landing, docs and the product.
-//! - `storage` (server only): the database and object-store seams, from the `domain` crate.
+//!
+//! The server-side rules and storage behind the server functions live in the `domain`
+//! crate (`app/domain`), which only the server build compiles.
 
 pub mod admin;
 pub mod auth;
 pub mod beta;
 pub mod fleet;
 pub mod site;
-#[cfg(feature = "ssr")]
-pub use domain::storage;
 pub mod ui;

@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::auth::session_store::SessionBackend;
 use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::oidc::OidcProvider;
 use axum::Router;
@@ -14,6 +13,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use domain::fleet::secrets::Pepper;
 use domain::fleet::{EdgeContext, EdgeSettings, liveness, queue};
+use domain::sessions::SessionBackend;
 use domain::storage::{Database, ObjectStorage, StorageError};
 use edge_protocol::api::Intervals;
 use edge_protocol::dataset::DatasetLimits;
@@ -203,12 +203,12 @@ fn spawn_registry_cleanup(auth: AuthContext) -> tokio::task::JoinHandle<()> {
         loop {
             every_minute.tick().await;
             if let Err(err) =
-                app::auth::ssr::registry::remove_expired(&auth.database, auth.limits).await
+                domain::sessions::registry::remove_expired(&auth.database, auth.limits).await
             {
                 tracing::warn!(error = %err, "expired-session registry cleanup failed");
             }
             if let Err(err) =
-                app::auth::ssr::throttle::remove_stale(&auth.database, auth.lockout).await
+                domain::accounts::throttle::remove_stale(&auth.database, auth.lockout).await
             {
                 tracing::warn!(error = %err, "sign-in failure cleanup failed");
             }

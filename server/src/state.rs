@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use app::auth::session_store::SessionBackend;
 use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::oidc::OidcProvider;
 use app::site::SiteUrls;
 use domain::fleet::{EdgeContext, EdgeSettings};
+use domain::sessions::SessionBackend;
 use domain::storage::{Database, ObjectStorage};
 
 use crate::config::Config;

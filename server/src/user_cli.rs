@@ -8,13 +8,13 @@ use std::io::BufRead;
 
 use app::admin::model::UserStatus;
 use app::auth::model::{AuthError, Role};
-use app::auth::session_store::SessionBackend;
 use app::auth::ssr::accounts::{self, Actor};
 use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::input::Email;
 use app::auth::ssr::request::ClientInfo;
 use app::auth::ssr::users;
 use clap::{Subcommand, ValueEnum};
+use domain::sessions::SessionBackend;
 use domain::storage::Database;
 
 use crate::Config;

@@ -4,10 +4,17 @@
 //! - [`storage`]: the database and object-store seams, each with an embedded default
 //!   (SQLite, a local folder) and a production backend (PostgreSQL, S3), and the
 //!   migrations of both databases.
+//! - [`accounts`]: sign-in throttling (lockout per account and address).
+//! - [`audit`]: the audit log: who did what to whose account or fleet.
 //! - [`client`]: who is calling (address, user agent), as the audit log records it.
 //! - [`fleet`]: edge agents and what they run — enrollment tokens, workers and their
 //!   credentials, heartbeats and liveness, datasets, the task queue and results.
+//! - [`sessions`]: the session store, the session cookie, and the registry of a user's
+//!   sessions.
 
+pub mod accounts;
+pub mod audit;
 pub mod client;
 pub mod fleet;
+pub mod sessions;
 pub mod storage;

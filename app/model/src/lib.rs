@@ -2,6 +2,8 @@
 //! with serde, compiled into the browser build and the server alike. The server-side
 //! domain (`domain`) produces them; it never sees the app.
 //!
+//! - [`auth`]: the signed-in user, roles, sessions, audit actions.
 //! - [`fleet`]: workers, enrollment tokens, datasets, tasks and their states.
 
+pub mod auth;
 pub mod fleet;

@@ -8,8 +8,8 @@ use super::model::{AdminUser, AuditEntry, AuditFilter, Overview, UserRef, UserSt
 use crate::auth::model::{AuditAction, Role};
 use crate::auth::ssr::context::SessionLimits;
 use crate::auth::ssr::registry;
-use crate::storage::on_pool;
-use crate::storage::{Database, StorageError};
+use domain::storage::on_pool;
+use domain::storage::{Database, StorageError};
 
 pub const PER_PAGE: u32 = 25;
 

@@ -4,7 +4,7 @@
 //! - [`api`]: the server functions under `/api/auth/` (register, login, logout, me).
 //! - `ssr` (server only): validation, argon2id passwords, the user store, the audit log.
 //!
-//! Sessions are stored server-side through [`session_store::SessionBackend`] (Redis when
+//! Sessions are stored server-side through `domain::sessions::SessionBackend` (Redis when
 //! configured, else the SQL database) and carried by one cookie configured in
 //! [`session_layer`], so landing, docs, beta and admin see the same signed-in user.
 
@@ -13,11 +13,7 @@ pub mod model;
 pub mod require;
 pub mod return_to;
 #[cfg(feature = "ssr")]
-mod session_layer;
-#[cfg(feature = "ssr")]
-pub mod session_store;
-#[cfg(feature = "ssr")]
 pub mod ssr;
 
 #[cfg(feature = "ssr")]
-pub use session_layer::{SESSION_COOKIE, SessionSettings, session_layer};
+pub use domain::sessions::{SESSION_COOKIE, SessionSettings, session_layer};

@@ -8,13 +8,13 @@ use leptos::prelude::use_context;
 use serde_json::json;
 
 use super::model::{CreatedToken, Dataset, EnrollmentToken, NewTask, Task, Worker, WorkerEvent};
-use super::ssr::tokens::TokenRequest;
-use super::ssr::workers::WorkerAction;
-use super::ssr::{EdgeContext, FleetError, Owner, datasets, tasks, tokens, workers};
 use crate::auth::model::{AuditAction, AuthError};
 use crate::auth::ssr::audit;
 use crate::auth::ssr::guard::{Caller, require_user};
 use crate::auth::ssr::request::internal;
+use domain::fleet::tokens::TokenRequest;
+use domain::fleet::workers::WorkerAction;
+use domain::fleet::{EdgeContext, FleetError, Owner, datasets, tasks, tokens, workers};
 
 /// Who is calling, and the fleet they act through.
 struct Acting {

@@ -3,11 +3,11 @@
 //!
 //! - [`model`]: what the fleet's server functions return.
 //! - [`api`]: the server functions owners call from the app.
-//! - `ssr`: the store and the rules, shared with the edge API and the server's CLI.
+//! - `handlers` (server only): the server functions' bodies, thin calls into
+//!   `domain::fleet`, where the store and the rules live (shared with the edge API and
+//!   the server's command line).
 
 pub mod api;
 #[cfg(feature = "ssr")]
 mod handlers;
 pub mod model;
-#[cfg(feature = "ssr")]
-pub use domain::fleet as ssr;

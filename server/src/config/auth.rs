@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use app::auth::ssr::oidc::OidcSettings;
-use app::auth::ssr::throttle::LockoutPolicy;
+use domain::accounts::throttle::LockoutPolicy;
 
 use super::ConfigError;
 use secrecy::ExposeSecret;

@@ -9,11 +9,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::auth::SessionSettings;
 use app::auth::ssr::context::SessionLimits;
 use app::auth::ssr::oidc::OidcSettings;
-use app::auth::ssr::throttle::LockoutPolicy;
 use app::site::SiteUrls;
+use domain::accounts::throttle::LockoutPolicy;
+use domain::sessions::SessionSettings;
 use domain::storage::{DatabaseConfig, ObjectStoreConfig};
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};

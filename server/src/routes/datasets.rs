@@ -17,7 +17,6 @@ use std::pin::pin;
 use std::time::Duration;
 
 use app::auth::model::{AuditAction, AuthError};
-use app::auth::ssr::audit;
 use app::auth::ssr::guard::require_user_in;
 use app::auth::ssr::request::{AuthRequest, ClientInfo};
 use axum::body::{Body, BodyDataStream};
@@ -28,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use bytes::Bytes;
+use domain::audit;
 use domain::fleet::datasets::{self, ImportError};
 use domain::fleet::{FleetError, Owner};
 use edge_protocol::dataset::DatasetProblem;

@@ -49,7 +49,7 @@ impl Sites {
         let watching = std::env::var_os("LEPTOS_WATCH").is_some();
         let rate_limit = Arc::new(AuthRateLimit::per_minute(config.auth_rate_limit_per_minute));
         AuthRateLimit::spawn_pruning(&rate_limit);
-        let session = app::auth::session_layer(
+        let session = domain::sessions::session_layer(
             state.sessions().clone(),
             &config.session_settings(state.urls()),
         );

@@ -108,7 +108,7 @@ async fn admin_pages_send_strangers_to_sign_in_and_refuse_plain_users() {
 
 /// Adds accounts straight to the database (hashing 30 passwords would only slow the test).
 async fn add_users(app: &TestApp, how_many: usize) {
-    use app::storage::Database;
+    use domain::storage::Database;
     for n in 0..how_many {
         let sql =
             "INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, NULL)";
@@ -276,7 +276,7 @@ async fn the_audit_log_filters_by_user_action_and_day_and_pages() {
 
 /// Runs one statement on whichever database the app uses.
 async fn execute(app: &TestApp, sql: &str) {
-    use app::storage::Database;
+    use domain::storage::Database;
     match app.app_state.database() {
         Database::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop),
         Database::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop),

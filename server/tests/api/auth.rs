@@ -352,7 +352,7 @@ async fn every_site_header_knows_who_is_signed_in() {
 
 #[tokio::test]
 async fn five_failures_lock_the_account_with_the_same_message_until_the_lock_ends() {
-    use app::auth::ssr::throttle::LockoutPolicy;
+    use domain::accounts::throttle::LockoutPolicy;
     use std::time::Duration;
     let app = crate::helpers::spawn_app_with(crate::helpers::Setup {
         lockout: LockoutPolicy {

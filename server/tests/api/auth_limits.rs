@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use app::auth::ssr::throttle::LockoutPolicy;
+use domain::accounts::throttle::LockoutPolicy;
 
 use crate::helpers::{
     PASSWORD, Setup, TestApp, audit_count, beta_post, change_password, me, post, register,

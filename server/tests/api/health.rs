@@ -205,13 +205,13 @@ async fn ready_writes_nothing_to_the_object_store_or_the_session_store() {
     }
     let id = expired.id.to_string();
     let kept = match app.app_state.database() {
-        app::storage::Database::Sqlite(pool) => {
+        domain::storage::Database::Sqlite(pool) => {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions WHERE id = $1")
                 .bind(&id)
                 .fetch_one(pool)
                 .await
         }
-        app::storage::Database::Postgres(pool) => {
+        domain::storage::Database::Postgres(pool) => {
             sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM tower_sessions.session WHERE id = $1",
             )

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
+use domain::storage::{DatabaseConfig, ObjectStoreConfig, S3Config};
 use secrecy::SecretString;
 use server::config::{Environment, LogFormat, PublicPort, Scheme};
 use server::{Application, Config};
@@ -62,7 +62,7 @@ impl Drop for TestApp {
 pub struct Setup {
     pub environment: Environment,
     pub base_domain: String,
-    pub lockout: app::auth::ssr::throttle::LockoutPolicy,
+    pub lockout: domain::accounts::throttle::LockoutPolicy,
     pub session_absolute_timeout: Duration,
     pub session_idle_timeout: Duration,
     pub auth_rate_limit_per_minute: u32,
@@ -78,7 +78,7 @@ impl Default for Setup {
         Self {
             environment: Environment::Development,
             base_domain: "localhost".to_owned(),
-            lockout: app::auth::ssr::throttle::LockoutPolicy::default(),
+            lockout: domain::accounts::throttle::LockoutPolicy::default(),
             session_absolute_timeout: Duration::from_secs(24 * 60 * 60),
             session_idle_timeout: Duration::from_secs(2 * 60 * 60),
             // High enough that no other test meets it.
@@ -654,7 +654,7 @@ pub async fn make_admin(app: &TestApp, email: &str) {
 
 /// Runs one SQL statement returning a count on whichever database the app uses.
 pub async fn count(app: &TestApp, sql: &str, bind: &str) -> i64 {
-    use app::storage::Database;
+    use domain::storage::Database;
     match app.app_state.database() {
         Database::Sqlite(pool) => sqlx::query_scalar(sql).bind(bind).fetch_one(pool).await,
         Database::Postgres(pool) => sqlx::query_scalar(sql).bind(bind).fetch_one(pool).await,

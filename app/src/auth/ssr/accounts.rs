@@ -10,7 +10,7 @@ use super::request::{ClientInfo, destroy_records, internal};
 use super::users::{self, UserRecord};
 use super::{password as passwords, registry};
 use crate::admin::model::UserStatus;
-use crate::storage::on_pool;
+use domain::storage::on_pool;
 
 /// Who is making a change, for the audit log.
 pub struct Actor<'a> {
@@ -116,8 +116,8 @@ pub async fn set_role(
         return Ok(user);
     }
     let now = match &context.database {
-        crate::storage::Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        crate::storage::Database::Postgres(_) => "now()",
+        domain::storage::Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        domain::storage::Database::Postgres(_) => "now()",
     };
     let set_role = format!("UPDATE users SET role = $1, updated_at = {now} WHERE id = $2");
     let renew = "UPDATE user_sessions SET renew_id = $1 WHERE user_id = $2";

@@ -270,7 +270,7 @@ pub async fn sessions() -> Result<Vec<SessionInfo>, AuthError> {
         .into_iter()
         .map(|session| SessionInfo {
             current: session.handle == caller.handle,
-            device: super::device::describe(session.user_agent.as_deref()),
+            device: domain::sessions::device::describe(session.user_agent.as_deref()),
             id: session.handle,
             created_at: session.created_at,
             last_seen_at: session.last_seen_at,

@@ -2,15 +2,14 @@
 //! the audit log and access to the caller's session.
 
 pub mod accounts;
-pub mod audit;
+pub use domain::audit;
 pub mod context;
-mod device;
 pub mod guard;
 pub mod handlers;
 pub mod input;
 pub mod oidc;
 pub mod password;
-pub mod registry;
+pub use domain::sessions::registry;
 pub mod request;
-pub mod throttle;
+pub use domain::accounts::throttle;
 pub mod users;

@@ -11,7 +11,7 @@ use super::super::model::AuthError;
 use super::audit::{self, AuditAction};
 use super::context::AuthContext;
 use super::registry;
-use crate::storage::Database;
+use domain::storage::Database;
 
 /// The session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";

@@ -2,7 +2,7 @@
 
 use super::super::model::{CurrentUser, Role};
 use super::input::{DisplayName, Email};
-use crate::storage::{Database, StorageError, on_pool};
+use domain::storage::{Database, StorageError, on_pool};
 
 /// A user row as the auth layer needs it. Neither `Serialize` nor a derived `Debug`: it
 /// holds the password hash, which must reach no response and no log line.

@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use app::fleet::ssr::tasks;
+use domain::fleet::tasks;
 
 use super::support::{dataset, edge, luckyplans_on, owner, sma_task, task_over, task_state, token};
 use crate::helpers::{Setup, TestApp, count, spawn_app_with};
@@ -404,7 +404,7 @@ async fn two_server_processes_and_four_agents_do_two_hundred_tasks_each_exactly_
     let app = spawn_app_with(fast_setup()).await;
     if !matches!(
         app.app_state.database(),
-        app::storage::Database::Postgres(_)
+        domain::storage::Database::Postgres(_)
     ) {
         eprintln!(
             "skipped: two server processes need one shared PostgreSQL database \

@@ -11,7 +11,7 @@ pub(super) async fn entries(
     app: &TestApp,
     action: &str,
 ) -> Vec<(Option<String>, Option<String>, Value)> {
-    use app::storage::Database;
+    use domain::storage::Database;
     let sql = "SELECT actor_id, subject_id, details FROM audit_log WHERE action = $1 ORDER BY id";
     let rows: Vec<(Option<String>, Option<String>, String)> = match app.app_state.database() {
         Database::Sqlite(pool) => sqlx::query_as(sql).bind(action).fetch_all(pool).await,

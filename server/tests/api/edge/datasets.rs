@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::fleet::ssr::Owner;
-use app::fleet::ssr::datasets::{self, ImportError};
+use domain::fleet::Owner;
+use domain::fleet::datasets::{self, ImportError};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -416,7 +416,7 @@ async fn throttled_proxy(target: std::net::SocketAddr) -> std::net::SocketAddr {
 
 #[tokio::test]
 async fn a_large_object_keeps_uploading_past_the_quick_request_timeout() {
-    use app::storage::{ObjectStorage, ObjectStoreConfig, S3Config};
+    use domain::storage::{ObjectStorage, ObjectStoreConfig, S3Config};
     use futures::TryStreamExt;
     use hyper_util::rt::{TokioExecutor, TokioIo};
     use hyper_util::server::conn::auto::Builder as ConnBuilder;

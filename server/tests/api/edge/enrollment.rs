@@ -1,6 +1,6 @@
 //! Enrollment tokens and worker credentials.
 
-use app::fleet::ssr::workers::WorkerAction;
+use domain::fleet::workers::WorkerAction;
 use serde_json::{Value, json};
 
 use super::support::{
@@ -123,7 +123,7 @@ async fn bad_tokens_are_refused_with_their_own_codes() {
     );
 
     let revoked = token(&app, &owner, 1).await;
-    app::fleet::ssr::tokens::revoke(edge(&app), &owner, token_id(&revoked))
+    domain::fleet::tokens::revoke(edge(&app), &owner, token_id(&revoked))
         .await
         .expect("revoke");
     refused_token(&app, &revoked, (401, "token_revoked")).await;
@@ -279,7 +279,7 @@ async fn remembered_after_heartbeats(
         }
         // Three heartbeats suffice once the cache is on; PostgreSQL's listener may take a
         // moment to come up.
-        let postgres = matches!(state.database(), app::storage::Database::Postgres(_));
+        let postgres = matches!(state.database(), domain::storage::Database::Postgres(_));
         let limit = if postgres { 5_000 } else { 500 };
         if started.elapsed() > std::time::Duration::from_millis(limit) {
             return false;
@@ -294,7 +294,7 @@ async fn a_credential_read_before_a_revoke_is_not_remembered_after_it() {
     let (owner, _, worker) = owner_with_worker(&app, "ada@example.com").await;
     let context = edge(&app);
     let cache = &context.auth_cache;
-    let postgres = matches!(context.database, app::storage::Database::Postgres(_));
+    let postgres = matches!(context.database, domain::storage::Database::Postgres(_));
     let url = format!("http://127.0.0.1:{}", app.addr.port());
     assert_eq!(
         remembered_after_heartbeats(&app.app_state, &url, &worker.credential).await,
@@ -307,7 +307,7 @@ async fn a_credential_read_before_a_revoke_is_not_remembered_after_it() {
     // The interleaving: read the row, a revoke commits and is announced, then the stale row
     // reaches the cache.
     let ticket = cache.ticket();
-    let stale = app::fleet::ssr::workers::read_credential(context, id)
+    let stale = domain::fleet::workers::read_credential(context, id)
         .await
         .expect("read")
         .expect("the credential exists");
@@ -315,7 +315,7 @@ async fn a_credential_read_before_a_revoke_is_not_remembered_after_it() {
     act_on(&app, &owner, &worker, WorkerAction::RevokeCredentials).await;
     cache.put(ticket, id, stale);
     assert!(cache.get(id).is_none(), "the stale row was remembered");
-    let refused = app::fleet::ssr::workers::authenticate(context, Some(&worker.credential))
+    let refused = domain::fleet::workers::authenticate(context, Some(&worker.credential))
         .await
         .expect_err("revoked");
     assert_eq!(refused.code().as_str(), "credential_revoked");
@@ -332,7 +332,7 @@ async fn a_revocation_on_one_replica_reaches_a_replica_that_had_cached_the_crede
     let replica_url = format!("http://127.0.0.1:{}", replica_addr.port());
     let postgres = matches!(
         app.app_state.database(),
-        app::storage::Database::Postgres(_)
+        domain::storage::Database::Postgres(_)
     );
     // On PostgreSQL the replica must have cached the credential, or the test proves nothing
     // about the announcement; SQLite has no cache, and every call reads the database.

@@ -1,7 +1,7 @@
 //! Heartbeats, derived status and the worker timeline.
 
-use app::fleet::model::WorkerStatus;
-use app::fleet::ssr::{liveness, workers};
+use app_model::fleet::WorkerStatus;
+use domain::fleet::{liveness, workers};
 use serde_json::json;
 
 use super::support::{call_json, edge, events, exec, heartbeat_body, owner_with_worker};

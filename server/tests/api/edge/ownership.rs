@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use app::fleet::ssr::{tasks, workers};
+use domain::fleet::{tasks, workers};
 
 use super::support::{call_json, edge, lease, owner_with_worker, result, task, task_state};
 use crate::helpers::call;

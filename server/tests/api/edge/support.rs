@@ -1,9 +1,9 @@
 //! Driving the fleet in tests: owners, tokens, enrolled workers, datasets and tasks.
 
-use app::fleet::model::NewTask;
-use app::fleet::ssr::tokens::{self, TokenRequest};
-use app::fleet::ssr::workers::{self, WorkerAction};
-use app::fleet::ssr::{EdgeContext, Owner, datasets, tasks};
+use app_model::fleet::NewTask;
+use domain::fleet::tokens::{self, TokenRequest};
+use domain::fleet::workers::{self, WorkerAction};
+use domain::fleet::{EdgeContext, Owner, datasets, tasks};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, count, register};
@@ -32,7 +32,7 @@ pub fn edge(app: &TestApp) -> &EdgeContext {
 pub async fn owner(app: &TestApp, email: &str) -> (Owner, String) {
     let cookie = register(app, email).await;
     let user_id = {
-        use app::storage::Database;
+        use domain::storage::Database;
         let sql = "SELECT id FROM users WHERE email = $1";
         match app.app_state.database() {
             Database::Sqlite(pool) => sqlx::query_scalar(sql).bind(email).fetch_one(pool).await,
@@ -212,7 +212,7 @@ pub async fn events(app: &TestApp, worker_id: &str, kind: &str) -> i64 {
 
 /// Runs one statement with one text parameter on whichever database the app uses.
 pub async fn exec(app: &TestApp, sql: &str, bind: &str) {
-    use app::storage::Database;
+    use domain::storage::Database;
     match app.app_state.database() {
         Database::Sqlite(pool) => sqlx::query(sql).bind(bind).execute(pool).await.map(drop),
         Database::Postgres(pool) => sqlx::query(sql).bind(bind).execute(pool).await.map(drop),
@@ -233,10 +233,10 @@ pub fn luckyplans_on(config: &server::config::Config) -> std::process::Command {
         .env("LP_LOG", "warn")
         .current_dir(std::env::temp_dir())
         .stdin(std::process::Stdio::null());
-    if let app::storage::DatabaseConfig::Postgres { url } = &config.database {
+    if let domain::storage::DatabaseConfig::Postgres { url } = &config.database {
         command.env("DATABASE_URL", url.expose_secret());
     }
-    if let app::storage::ObjectStoreConfig::S3(s3) = &config.objects {
+    if let domain::storage::ObjectStoreConfig::S3(s3) = &config.objects {
         command
             .env("LP_S3_ENDPOINT", s3.endpoint.clone().unwrap_or_default())
             .env("LP_S3_REGION", &s3.region)

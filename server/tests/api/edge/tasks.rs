@@ -1,8 +1,8 @@
 //! The task queue from the agent's side: lease, dataset, progress, results, the end.
 
-use app::fleet::model::Worker;
-use app::fleet::ssr::workers::{self, WorkerAction};
-use app::fleet::ssr::{Owner, queue, tasks};
+use app_model::fleet::Worker;
+use domain::fleet::workers::{self, WorkerAction};
+use domain::fleet::{Owner, queue, tasks};
 use serde_json::json;
 
 use super::support::{

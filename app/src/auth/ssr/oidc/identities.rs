@@ -1,8 +1,8 @@
 //! Accounts linked to a provider by (issuer, subject).
 
 use super::super::users::UserRecord;
-use crate::storage::on_pool;
-use crate::storage::{Database, StorageError};
+use domain::storage::on_pool;
+use domain::storage::{Database, StorageError};
 
 fn storage_error(err: &sqlx::Error) -> StorageError {
     StorageError::from_sqlx("database", err)

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
-use super::session_store::SessionBackend;
+use super::store::SessionBackend;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "lp_session";

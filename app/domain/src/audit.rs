@@ -1,10 +1,10 @@
 //! The audit log: who did what to whom, from where. Never secrets.
 
-use super::request::ClientInfo;
+use crate::client::ClientInfo;
 use crate::storage::Database;
 use crate::storage::on_pool;
 
-pub use super::super::model::AuditAction;
+pub use app_model::auth::AuditAction;
 
 /// The statement that writes one entry: actor, subject, action, ip, user agent, details.
 /// Also used inside transactions whose change must not happen unaudited.

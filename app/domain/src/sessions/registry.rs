@@ -5,7 +5,7 @@
 //! ending all of a user's sessions or disabling a user takes effect on the very next
 //! request, whichever store (Redis or SQL) holds the records.
 
-use super::request::ClientInfo;
+use crate::client::ClientInfo;
 use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
@@ -127,7 +127,7 @@ pub async fn renew_all_for_user(database: &Database, user_id: &str) -> Result<()
 pub async fn list_for_user(
     database: &Database,
     user_id: &str,
-    limits: super::context::SessionLimits,
+    limits: super::SessionLimits,
 ) -> Result<Vec<ListedSession>, StorageError> {
     let sql = "SELECT handle, created_at, last_seen_at, ip, user_agent FROM user_sessions \
                WHERE user_id = $1 AND last_seen_at > $2 AND created_at > $3 \
@@ -189,7 +189,7 @@ pub async fn remove_all_for_user(
 /// Deletes rows past either timeout; run periodically.
 pub async fn remove_expired(
     database: &Database,
-    limits: super::context::SessionLimits,
+    limits: super::SessionLimits,
 ) -> Result<u64, StorageError> {
     let sql = "DELETE FROM user_sessions WHERE last_seen_at <= $1 OR created_at <= $2";
     let now = now();
