@@ -7,6 +7,7 @@
 //! - [`accounts`]: sign-in throttling (lockout per account and address).
 //! - [`audit`]: the audit log: who did what to whose account or fleet.
 //! - [`client`]: who is calling (address, user agent), as the audit log records it.
+//! - [`clock`]: the server's clock, in Unix seconds.
 //! - [`fleet`]: edge agents and what they run — enrollment tokens, workers and their
 //!   credentials, heartbeats and liveness, datasets, the task queue and results.
 //! - [`sessions`]: the session store, the session cookie, and the registry of a user's
@@ -15,6 +16,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod client;
+pub mod clock;
 pub mod fleet;
 pub mod sessions;
 pub mod storage;

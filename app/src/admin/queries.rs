@@ -7,15 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::model::{AdminUser, AuditEntry, AuditFilter, Overview, UserRef, UserStatus};
 use crate::auth::model::{AuditAction, Role};
 use crate::auth::ssr::context::SessionLimits;
-use crate::auth::ssr::registry;
 use domain::storage::on_pool;
 use domain::storage::{Database, StorageError};
 
 pub const PER_PAGE: u32 = 25;
-
-fn storage_error(err: &sqlx::Error) -> StorageError {
-    StorageError::from_sqlx("database", err)
-}
 
 /// A timestamp column read as ISO-8601 text on either backend.
 fn iso(database: &Database, column: &str) -> String {
@@ -102,7 +97,7 @@ pub async fn users(
     );
     let count = format!("SELECT COUNT(*) FROM users WHERE {filter}");
     let pattern = contains_pattern(search);
-    let now = registry::now();
+    let now = domain::clock::now();
     let rows = on_pool!(database, |pool| sqlx::query_as::<_, UserRow>(&sql)
         .bind(&pattern)
         .bind(now - limits.idle_secs())
@@ -111,12 +106,12 @@ pub async fn users(
         .bind(offset(page))
         .fetch_all(pool)
         .await)
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
     let total: i64 = on_pool!(database, |pool| sqlx::query_scalar(&count)
         .bind(&pattern)
         .fetch_one(pool)
         .await)
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
     Ok((
         rows.into_iter().map(AdminUser::from).collect(),
         u64::try_from(total).unwrap_or(0),
@@ -138,14 +133,14 @@ pub async fn user(
         created = iso(database, "created_at"),
         last = iso(database, "last_sign_in_at"),
     );
-    let now = registry::now();
+    let now = domain::clock::now();
     let row = on_pool!(database, |pool| sqlx::query_as::<_, UserRow>(&sql)
         .bind(id)
         .bind(now - limits.idle_secs())
         .bind(now - limits.absolute_secs())
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
     Ok(row.map(AdminUser::from))
 }
 
@@ -267,7 +262,7 @@ pub async fn audit(
             .fetch_all(pool)
             .await
     })
-    .map_err(|err| FilterError::Storage(storage_error(&err)))?;
+    .map_err(|err| FilterError::Storage(database.error(&err)))?;
     let total: i64 = on_pool!(database, |pool| {
         let mut query = sqlx::query_scalar(&count);
         for param in &filter.params {
@@ -275,7 +270,7 @@ pub async fn audit(
         }
         query.fetch_one(pool).await
     })
-    .map_err(|err| FilterError::Storage(storage_error(&err)))?;
+    .map_err(|err| FilterError::Storage(database.error(&err)))?;
     let entries = rows
         .into_iter()
         .filter_map(|row| {
@@ -312,14 +307,14 @@ pub async fn overview(
            (SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed' AND at >= {since})",
         since = time_param(database, 3),
     );
-    let now = registry::now();
+    let now = domain::clock::now();
     let counts: (i64, i64, i64, i64, i64, i64) = on_pool!(database, |pool| sqlx::query_as(&sql)
         .bind(now - limits.idle_secs())
         .bind(now - limits.absolute_secs())
         .bind(&since)
         .fetch_one(pool)
         .await)
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
     let count = |value: i64| u64::try_from(value).unwrap_or(0);
     Ok(Overview {
         users: count(counts.0),

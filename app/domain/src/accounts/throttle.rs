@@ -15,6 +15,7 @@
 
 use std::time::Duration;
 
+use crate::clock::now;
 use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
@@ -86,16 +87,8 @@ impl Locks {
     }
 }
 
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
-}
-
-fn storage_error(err: &sqlx::Error) -> StorageError {
-    StorageError::from_sqlx("database", err)
 }
 
 /// Whether the account is locked right now (the account-wide backoff alone).
@@ -117,7 +110,7 @@ pub async fn locks(
         .bind(ip)
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
     Ok(Locks {
         address_until: address_until.flatten(),
         account_until,
@@ -156,7 +149,7 @@ pub async fn record_failure(
         .bind(address_lock)
         .fetch_one(pool)
         .await)
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
 
     let account_lock = now + secs(policy.account_duration());
     let by_account = "UPDATE users SET \
@@ -177,7 +170,7 @@ pub async fn record_failure(
         .bind(user_id)
         .fetch_one(pool)
         .await)
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
     Ok(FailureOutcome {
         address_locked: address_until == Some(address_lock),
         account_locked: account_until == Some(account_lock),
@@ -194,14 +187,14 @@ pub async fn clear(database: &Database, user_id: &str, ip: &str) -> Result<(), S
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(&err))?;
+    .map_err(|err| database.error(&err))?;
     let by_account = "UPDATE users SET failed_sign_ins = 0, failed_window_started_at = NULL, locked_until = NULL WHERE id = $1";
     on_pool!(database, |pool| sqlx::query(by_account)
         .bind(user_id)
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Deletes per-address counts whose window and lock are both over; run periodically, so
@@ -216,5 +209,5 @@ pub async fn remove_stale(database: &Database, policy: LockoutPolicy) -> Result<
         .execute(pool)
         .await
         .map(|done| done.rows_affected()))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }

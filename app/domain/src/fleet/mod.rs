@@ -20,7 +20,4 @@ pub mod workers;
 pub use context::{EdgeContext, EdgeSettings, Owner};
 pub use error::FleetError;
 
-/// The server's clock, in Unix seconds.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
+pub use crate::clock::now;

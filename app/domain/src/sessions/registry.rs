@@ -6,6 +6,7 @@
 //! request, whichever store (Redis or SQL) holds the records.
 
 use crate::client::ClientInfo;
+use crate::clock::now;
 use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
@@ -31,14 +32,6 @@ pub struct ListedSession {
     pub user_agent: Option<String>,
 }
 
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-fn storage_error(err: &sqlx::Error) -> StorageError {
-    StorageError::from_sqlx("database", err)
-}
-
 /// Records a new signed-in session.
 pub async fn insert(
     database: &Database,
@@ -59,7 +52,7 @@ pub async fn insert(
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 pub async fn find(
@@ -72,7 +65,7 @@ pub async fn find(
         .bind(handle)
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Notes that the session was used, from where.
@@ -91,7 +84,7 @@ pub async fn touch(
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Points a row at the session's new id after it was renewed.
@@ -108,7 +101,7 @@ pub async fn renewed(
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Asks every session of a user for a new id on its next request (after a role change).
@@ -120,7 +113,7 @@ pub async fn renew_all_for_user(database: &Database, user_id: &str) -> Result<()
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// A user's sessions still within both timeouts, most recently used first.
@@ -139,7 +132,7 @@ pub async fn list_for_user(
         .bind(now - limits.absolute_secs())
         .fetch_all(pool)
         .await)
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Removes one row; returns its session id (to destroy the stored record) if it existed
@@ -155,7 +148,7 @@ pub async fn remove_one(
         .bind(user_id)
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Removes the row of the request's own session; returns its session id if it existed.
@@ -168,7 +161,7 @@ pub async fn remove_handle(
         .bind(handle)
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Removes every row of a user except `keep`; returns the removed session ids.
@@ -183,7 +176,7 @@ pub async fn remove_all_for_user(
         .bind(keep.unwrap_or(""))
         .fetch_all(pool)
         .await)
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Deletes rows past either timeout; run periodically.
@@ -199,5 +192,5 @@ pub async fn remove_expired(
         .execute(pool)
         .await
         .map(|done| done.rows_affected()))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }

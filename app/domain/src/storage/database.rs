@@ -103,7 +103,9 @@ impl Database {
         }
     }
 
-    fn error(&self, err: &sqlx::Error) -> StorageError {
+    /// A query's failure as a storage error naming this backend; the one conversion every
+    /// module's SQL uses.
+    pub fn error(&self, err: &sqlx::Error) -> StorageError {
         StorageError::from_sqlx(self.dependency(), err)
     }
 

@@ -86,7 +86,7 @@ impl AuthRequest {
             .await
             .map_err(read)?;
         let handle = self.session.get::<String>(HANDLE_KEY).await.map_err(read)?;
-        let now = registry::now();
+        let now = domain::clock::now();
         let limits = self.context.limits;
         let (Some(signed_in_at), Some(handle)) = (signed_in_at, handle) else {
             self.end_current_session().await?;
@@ -168,7 +168,7 @@ impl AuthRequest {
             .await
             .map_err(write)?;
         self.session
-            .insert(SIGNED_IN_AT_KEY, registry::now())
+            .insert(SIGNED_IN_AT_KEY, domain::clock::now())
             .await
             .map_err(write)?;
         self.session

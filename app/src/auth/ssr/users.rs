@@ -62,14 +62,6 @@ pub enum CreateUserError {
 
 const COLUMNS: &str = "id, email, display_name, role, status, password_hash, locked_until";
 
-fn storage_error(database: &Database, err: &sqlx::Error) -> StorageError {
-    let dependency = match database {
-        Database::Sqlite(_) => "database (sqlite)",
-        Database::Postgres(_) => "database (postgres)",
-    };
-    StorageError::from_sqlx(dependency, err)
-}
-
 /// Stores a new account and returns it.
 pub async fn create(
     database: &Database,
@@ -94,7 +86,7 @@ pub async fn create(
         Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
             return Err(CreateUserError::EmailTaken);
         }
-        Err(err) => return Err(CreateUserError::Storage(storage_error(database, &err))),
+        Err(err) => return Err(CreateUserError::Storage(database.error(&err))),
     }
     find_by_id(database, &id)
         .await
@@ -113,7 +105,7 @@ pub async fn find_by_email(
         .bind(email.as_str())
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(database, &err))
+    .map_err(|err| database.error(&err))
 }
 
 pub async fn find_by_id(database: &Database, id: &str) -> Result<Option<UserRecord>, StorageError> {
@@ -122,7 +114,7 @@ pub async fn find_by_id(database: &Database, id: &str) -> Result<Option<UserReco
         .bind(id)
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(database, &err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Records a successful sign-in.
@@ -138,7 +130,7 @@ pub async fn record_sign_in(database: &Database, id: &str) -> Result<(), Storage
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(database, &err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Replaces a user's password hash.
@@ -161,7 +153,7 @@ pub async fn set_password(
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(database, &err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Sets one text column (`role`, `status`, `display_name`) and `updated_at`.
@@ -182,7 +174,7 @@ async fn set_text_column(
         .execute(pool)
         .await
         .map(|done| done.rows_affected() == 1))
-    .map_err(|err| storage_error(database, &err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Changes a user's role; `false` if there is no such user.

@@ -4,10 +4,6 @@ use super::super::users::UserRecord;
 use domain::storage::on_pool;
 use domain::storage::{Database, StorageError};
 
-fn storage_error(err: &sqlx::Error) -> StorageError {
-    StorageError::from_sqlx("database", err)
-}
-
 /// The account linked to this provider identity, if any.
 pub async fn find_user(
     database: &Database,
@@ -22,7 +18,7 @@ pub async fn find_user(
         .bind(subject)
         .fetch_optional(pool)
         .await)
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// Links a provider identity to an account.
@@ -43,7 +39,7 @@ pub async fn link(
         .execute(pool)
         .await
         .map(drop))
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
 
 /// The identities of `issuer` linked to an account: (email, linked at in Unix seconds),
@@ -68,5 +64,5 @@ pub async fn list_for_user(
     .bind(user_id)
     .fetch_all(pool)
     .await)
-    .map_err(|err| storage_error(&err))
+    .map_err(|err| database.error(&err))
 }
