@@ -4,6 +4,7 @@
 //! - [`storage`]: the database and object-store seams, each with an embedded default
 //!   (SQLite, a local folder) and a production backend (PostgreSQL, S3), and the
 //!   migrations of both databases.
+//! - [`admin`]: the admin section's read queries: users, the audit log, the overview.
 //! - [`accounts`]: sign-in throttling (lockout per account and address).
 //! - [`audit`]: the audit log: who did what to whose account or fleet.
 //! - [`client`]: who is calling (address, user agent), as the audit log records it.
@@ -14,6 +15,7 @@
 //!   sessions.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod client;
 pub mod clock;

@@ -2,8 +2,10 @@
 //! with serde, compiled into the browser build and the server alike. The server-side
 //! domain (`domain`) produces them; it never sees the app.
 //!
+//! - [`admin`]: the admin section's users, audit entries, filters and overview.
 //! - [`auth`]: the signed-in user, roles, sessions, audit actions.
 //! - [`fleet`]: workers, enrollment tokens, datasets, tasks and their states.
 
+pub mod admin;
 pub mod auth;
 pub mod fleet;

@@ -2,11 +2,11 @@
 //! `require_admin`; anonymous callers get 401, signed-in non-administrators 403.
 
 use super::model::{AdminUser, AuditFilter, AuditPage, Overview, UserPage, UserStatus};
-use super::queries::{self, FilterError, PER_PAGE};
 use crate::auth::model::{AuthError, Role};
 use crate::auth::ssr::accounts::{self, Actor};
 use crate::auth::ssr::guard::{Caller, require_admin};
 use crate::auth::ssr::request::internal;
+use domain::admin::{self as queries, FilterError, PER_PAGE};
 
 fn actor(caller: &Caller) -> Actor<'_> {
     Actor {

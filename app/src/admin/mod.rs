@@ -10,8 +10,6 @@ mod handlers;
 pub mod model;
 mod overview;
 mod paging;
-#[cfg(feature = "ssr")]
-mod queries;
 mod users;
 
 use leptos::prelude::*;

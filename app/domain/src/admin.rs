@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::model::{AdminUser, AuditEntry, AuditFilter, Overview, UserRef, UserStatus};
-use crate::auth::model::{AuditAction, Role};
-use crate::auth::ssr::context::SessionLimits;
-use domain::storage::on_pool;
-use domain::storage::{Database, StorageError};
+use app_model::admin::{AdminUser, AuditEntry, AuditFilter, Overview, UserRef, UserStatus};
+use app_model::auth::{AuditAction, Role};
+
+use crate::sessions::SessionLimits;
+use crate::storage::on_pool;
+use crate::storage::{Database, StorageError};
 
 pub const PER_PAGE: u32 = 25;
 
@@ -97,7 +98,7 @@ pub async fn users(
     );
     let count = format!("SELECT COUNT(*) FROM users WHERE {filter}");
     let pattern = contains_pattern(search);
-    let now = domain::clock::now();
+    let now = crate::clock::now();
     let rows = on_pool!(database, |pool| sqlx::query_as::<_, UserRow>(&sql)
         .bind(&pattern)
         .bind(now - limits.idle_secs())
@@ -133,7 +134,7 @@ pub async fn user(
         created = iso(database, "created_at"),
         last = iso(database, "last_sign_in_at"),
     );
-    let now = domain::clock::now();
+    let now = crate::clock::now();
     let row = on_pool!(database, |pool| sqlx::query_as::<_, UserRow>(&sql)
         .bind(id)
         .bind(now - limits.idle_secs())
@@ -307,7 +308,7 @@ pub async fn overview(
            (SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed' AND at >= {since})",
         since = time_param(database, 3),
     );
-    let now = domain::clock::now();
+    let now = crate::clock::now();
     let counts: (i64, i64, i64, i64, i64, i64) = on_pool!(database, |pool| sqlx::query_as(&sql)
         .bind(now - limits.idle_secs())
         .bind(now - limits.absolute_secs())
