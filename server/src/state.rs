@@ -59,7 +59,7 @@ impl AppState {
             limits: config.session_limits(),
             lockout: config.lockout,
             oidc,
-            hashing: app::auth::ssr::password::HashingGate::sized_to_cores(),
+            hashing: domain::accounts::password::HashingGate::sized_to_cores(),
         };
         let edge = EdgeContext::new(database.clone(), objects.clone(), edge);
         Self {

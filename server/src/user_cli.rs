@@ -10,10 +10,10 @@ use app::admin::model::UserStatus;
 use app::auth::model::{AuthError, Role};
 use app::auth::ssr::accounts::{self, Actor};
 use app::auth::ssr::context::AuthContext;
-use app::auth::ssr::input::Email;
 use app::auth::ssr::request::ClientInfo;
-use app::auth::ssr::users;
 use clap::{Subcommand, ValueEnum};
+use domain::accounts::input::Email;
+use domain::accounts::users;
 use domain::sessions::SessionBackend;
 use domain::storage::Database;
 
@@ -166,7 +166,7 @@ async fn open(config: &Config) -> Result<AuthContext, String> {
         limits: config.session_limits(),
         lockout: config.lockout,
         oidc: None,
-        hashing: app::auth::ssr::password::HashingGate::sized_to_cores(),
+        hashing: domain::accounts::password::HashingGate::sized_to_cores(),
     })
 }
 

@@ -5,7 +5,8 @@
 //!   (SQLite, a local folder) and a production backend (PostgreSQL, S3), and the
 //!   migrations of both databases.
 //! - [`admin`]: the admin section's read queries: users, the audit log, the overview.
-//! - [`accounts`]: sign-in throttling (lockout per account and address).
+//! - [`accounts`]: the user store, input validation, password hashing and sign-in
+//!   throttling, with [`accounts::AccountError`] as the one way they fail.
 //! - [`audit`]: the audit log: who did what to whose account or fleet.
 //! - [`client`]: who is calling (address, user agent), as the audit log records it.
 //! - [`clock`]: the server's clock, in Unix seconds.

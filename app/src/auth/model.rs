@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-pub use app_model::auth::{AuditAction, CurrentUser, Role, SessionInfo};
+pub use app_model::auth::{AuditAction, CurrentUser, FieldError, Role, SessionInfo};
 
 /// Where a sign-in through the identity provider starts (a plain route, not a server function).
 pub const PROVIDER_START_PATH: &str = "/auth/oidc/start";
@@ -112,22 +112,6 @@ pub struct ProviderLinks {
 /// Where the signed-in user links the configured provider to their account (a form post).
 pub const PROVIDER_LINK_PATH: &str = "/auth/oidc/link";
 
-/// A problem with one form field, shown next to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
-    }
-}
-
 /// Every way an auth server function can fail, with a stable `code` for clients.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
@@ -208,6 +192,23 @@ impl AuthError {
                 Some(*retry_after_secs)
             }
             _ => None,
+        }
+    }
+}
+
+/// The accounts domain's failures as the server functions answer them: field errors stay
+/// on their fields; an internal failure is logged here and only its kind is sent.
+#[cfg(feature = "ssr")]
+impl From<domain::accounts::AccountError> for AuthError {
+    fn from(err: domain::accounts::AccountError) -> Self {
+        use domain::accounts::AccountError;
+        match err {
+            AccountError::Invalid(fields) => Self::InvalidInput { fields },
+            AccountError::Busy { retry_after_secs } => Self::Busy { retry_after_secs },
+            AccountError::Internal { during, cause } => {
+                tracing::error!(error = %cause, "{during} failed");
+                Self::Internal
+            }
         }
     }
 }

@@ -8,11 +8,11 @@ mod workers;
 use std::path::PathBuf;
 
 use app::auth::model::AuditAction;
-use app::auth::ssr::input::Email;
 use app::auth::ssr::request::ClientInfo;
-use app::auth::ssr::users;
 use app_model::fleet::{NewTask, Task};
 use clap::Subcommand;
+use domain::accounts::input::Email;
+use domain::accounts::users;
 use domain::audit;
 use domain::fleet::datasets::ImportError;
 use domain::fleet::tokens::TokenRequest;

@@ -634,10 +634,10 @@ pub async fn sign_in(app: &TestApp, email: &str, user_agent: &str) -> String {
 pub async fn make_admin(app: &TestApp, email: &str) {
     use app::auth::model::Role;
     use app::auth::ssr::accounts::{self, Actor};
-    use app::auth::ssr::input::Email;
+    use domain::accounts::input::Email;
     let auth = app.app_state.auth();
     let email = Email::parse(email).expect("email");
-    let user = app::auth::ssr::users::find_by_email(&auth.database, &email)
+    let user = domain::accounts::users::find_by_email(&auth.database, &email)
         .await
         .expect("lookup")
         .expect("the account exists");

@@ -1,4 +1,11 @@
-//! Accounts: the rules around signing in. Today the throttling of failed sign-ins per
-//! account and address; users, passwords and validation follow from the app.
+//! Accounts: the user store, what a valid email, name and password are, argon2id
+//! hashing behind a concurrency gate, and the throttling of failed sign-ins per account
+//! and address.
 
+mod error;
+pub mod input;
+pub mod password;
 pub mod throttle;
+pub mod users;
+
+pub use error::AccountError;

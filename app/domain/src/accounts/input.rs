@@ -1,6 +1,8 @@
 //! Domain types for what people type into auth forms, validated at the edge.
 
-use super::super::model::{AuthError, FieldError};
+use app_model::auth::FieldError;
+
+use super::AccountError;
 
 /// A normalised email address: trimmed, lower case, one `@`, a dotted domain.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,11 +83,11 @@ impl FieldErrors {
         }
     }
 
-    pub fn into_result(self) -> Result<(), AuthError> {
+    pub fn into_result(self) -> Result<(), AccountError> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(AuthError::InvalidInput { fields: self.0 })
+            Err(AccountError::Invalid(self.0))
         }
     }
 }

@@ -10,7 +10,9 @@ use argon2::password_hash::{
 };
 use argon2::{Algorithm, Argon2, Params, Version};
 
-use super::super::model::{AuthError, FieldError};
+use app_model::auth::FieldError;
+
+use super::AccountError;
 
 /// Bounds how many password hashes run at once. Each takes 19 MiB and a core for tens of
 /// milliseconds on a blocking thread; unbounded, a burst of sign-ins would queue hundreds
@@ -50,7 +52,7 @@ impl HashingGate {
     }
 
     /// Runs CPU-heavy password `work` on a blocking thread once a turn is free.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AuthError>
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AccountError>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
@@ -61,7 +63,7 @@ impl HashingGate {
             .and_then(Result::ok)
             .ok_or_else(|| {
                 tracing::warn!("password hashing saturated; answering 503");
-                AuthError::Busy {
+                AccountError::Busy {
                     retry_after_secs: Self::RETRY_AFTER_SECS,
                 }
             })?;
@@ -70,7 +72,7 @@ impl HashingGate {
             work()
         })
         .await
-        .map_err(|err| super::request::internal("a password check", &err))
+        .map_err(|err| AccountError::internal("a password check", &err))
     }
 }
 

@@ -1,8 +1,10 @@
 //! The user store: the same SQL on SQLite and PostgreSQL.
 
-use super::super::model::{CurrentUser, Role};
+use app_model::admin::UserStatus;
+use app_model::auth::{CurrentUser, Role};
+
 use super::input::{DisplayName, Email};
-use domain::storage::{Database, StorageError, on_pool};
+use crate::storage::{Database, StorageError, on_pool};
 
 /// A user row as the auth layer needs it. Neither `Serialize` nor a derived `Debug`: it
 /// holds the password hash, which must reach no response and no log line.
@@ -186,7 +188,7 @@ pub async fn set_role(database: &Database, id: &str, role: Role) -> Result<bool,
 pub async fn set_status(
     database: &Database,
     id: &str,
-    status: crate::admin::model::UserStatus,
+    status: UserStatus,
 ) -> Result<bool, StorageError> {
     set_text_column(database, "status", id, status.as_str()).await
 }
