@@ -5,14 +5,14 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::auth::ssr::context::AuthContext;
-use app::auth::ssr::oidc::OidcProvider;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
+use domain::accounts::context::AuthContext;
 use domain::fleet::secrets::Pepper;
 use domain::fleet::{EdgeContext, EdgeSettings, liveness, queue};
+use domain::oidc::OidcProvider;
 use domain::sessions::SessionBackend;
 use domain::storage::{Database, ObjectStorage, StorageError};
 use edge_protocol::api::Intervals;
@@ -44,7 +44,7 @@ pub enum StartupError {
     #[error("{0}")]
     Storage(#[from] StorageError),
     #[error("single sign-on: {0}")]
-    Oidc(#[from] app::auth::ssr::oidc::ProviderError),
+    Oidc(#[from] domain::oidc::ProviderError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
     #[error("the documentation cannot be published: {0}")]

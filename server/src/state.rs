@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use app::auth::ssr::context::AuthContext;
-use app::auth::ssr::oidc::OidcProvider;
 use app::site::SiteUrls;
+use domain::accounts::context::AuthContext;
 use domain::fleet::{EdgeContext, EdgeSettings};
+use domain::oidc::OidcProvider;
 use domain::sessions::SessionBackend;
 use domain::storage::{Database, ObjectStorage};
 

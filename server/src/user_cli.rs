@@ -1,18 +1,19 @@
 //! `luckyplans user …`: account operations from a shell, for bootstrapping the first
 //! administrator and for operations when nobody can sign in.
 //!
-//! These go through the same code as the admin section (`app::auth::ssr::accounts`),
+//! These go through the same code as the admin section (`domain::accounts::manage`),
 //! so they are validated and audited the same way (with `"via": "cli"`).
 
 use std::io::BufRead;
 
 use app::admin::model::UserStatus;
-use app::auth::model::{AuthError, Role};
-use app::auth::ssr::accounts::{self, Actor};
-use app::auth::ssr::context::AuthContext;
 use app::auth::ssr::request::ClientInfo;
+use app_model::auth::Role;
 use clap::{Subcommand, ValueEnum};
+use domain::accounts::AccountError;
+use domain::accounts::context::AuthContext;
 use domain::accounts::input::Email;
+use domain::accounts::manage::{self as accounts, Actor};
 use domain::accounts::users;
 use domain::sessions::SessionBackend;
 use domain::storage::Database;
@@ -179,9 +180,9 @@ async fn find(context: &AuthContext, email: &str) -> Result<users::UserRecord, S
 }
 
 /// One line for an error, naming the flag a field error belongs to.
-fn describe(err: AuthError) -> String {
+fn describe(err: AccountError) -> String {
     match err {
-        AuthError::InvalidInput { fields } => fields
+        AccountError::Invalid(fields) => fields
             .iter()
             .map(|field| {
                 let flag = match field.field.as_str() {

@@ -204,6 +204,7 @@ impl From<domain::accounts::AccountError> for AuthError {
         use domain::accounts::AccountError;
         match err {
             AccountError::Invalid(fields) => Self::InvalidInput { fields },
+            AccountError::NotFound => Self::NotFound,
             AccountError::Busy { retry_after_secs } => Self::Busy { retry_after_secs },
             AccountError::Internal { during, cause } => {
                 tracing::error!(error = %cause, "{during} failed");

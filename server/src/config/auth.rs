@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use app::auth::ssr::oidc::OidcSettings;
 use domain::accounts::throttle::LockoutPolicy;
+use domain::oidc::OidcSettings;
 
 use super::ConfigError;
 use secrecy::ExposeSecret;

@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use app::auth::ssr::context::SessionLimits;
-use app::auth::ssr::oidc::OidcSettings;
 use app::site::SiteUrls;
+use domain::accounts::context::SessionLimits;
 use domain::accounts::throttle::LockoutPolicy;
+use domain::oidc::OidcSettings;
 use domain::sessions::SessionSettings;
 use domain::storage::{DatabaseConfig, ObjectStoreConfig};
 use figment::Figment;

@@ -66,7 +66,7 @@ pub struct Setup {
     pub session_absolute_timeout: Duration,
     pub session_idle_timeout: Duration,
     pub auth_rate_limit_per_minute: u32,
-    pub oidc: Option<app::auth::ssr::oidc::OidcSettings>,
+    pub oidc: Option<domain::oidc::OidcSettings>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub edge: server::config::EdgeConfig,
     pub request_timeout: Duration,
@@ -633,8 +633,8 @@ pub async fn sign_in(app: &TestApp, email: &str, user_agent: &str) -> String {
 /// Makes an account an administrator, as `luckyplans user set-role` would.
 pub async fn make_admin(app: &TestApp, email: &str) {
     use app::auth::model::Role;
-    use app::auth::ssr::accounts::{self, Actor};
     use domain::accounts::input::Email;
+    use domain::accounts::manage::{self as accounts, Actor};
     let auth = app.app_state.auth();
     let email = Email::parse(email).expect("email");
     let user = domain::accounts::users::find_by_email(&auth.database, &email)

@@ -56,8 +56,8 @@ impl Provider {
         Self { child, issuer }
     }
 
-    fn settings(&self, role_claim: Option<&str>) -> app::auth::ssr::oidc::OidcSettings {
-        app::auth::ssr::oidc::OidcSettings {
+    fn settings(&self, role_claim: Option<&str>) -> domain::oidc::OidcSettings {
+        domain::oidc::OidcSettings {
             issuer_url: self.issuer.clone(),
             client_id: "luckyplans".to_owned(),
             client_secret: SecretString::from("luckyplans-test-secret"),
@@ -539,12 +539,12 @@ async fn cancelled_forged_replayed_and_disabled_sign_ins_land_on_the_login_page(
         .to_owned();
     let auth = app.app_state.auth();
     let client = app::auth::ssr::request::ClientInfo::default();
-    let actor = app::auth::ssr::accounts::Actor {
+    let actor = domain::accounts::manage::Actor {
         user_id: None,
         client: &client,
         via: "cli",
     };
-    app::auth::ssr::accounts::set_status(
+    domain::accounts::manage::set_status(
         auth,
         &actor,
         &dora_id,
@@ -573,7 +573,7 @@ async fn without_a_provider_there_is_no_button_and_start_explains_why() {
 
 #[tokio::test]
 async fn an_unreachable_provider_is_a_readable_error_not_a_crash() {
-    let settings = app::auth::ssr::oidc::OidcSettings {
+    let settings = domain::oidc::OidcSettings {
         issuer_url: "http://127.0.0.1:9/realms/gone".to_owned(),
         client_id: "luckyplans".to_owned(),
         client_secret: SecretString::from("secret"),

@@ -8,6 +8,9 @@ pub enum AccountError {
     /// Some fields are invalid; each carries its own message for the form.
     #[error("invalid input: {} field(s)", .0.len())]
     Invalid(Vec<FieldError>),
+    /// The account asked for does not exist.
+    #[error("no such account")]
+    NotFound,
     /// Every password check is busy; nothing was attempted.
     #[error("every password check is busy")]
     Busy { retry_after_secs: u64 },
@@ -17,6 +20,11 @@ pub enum AccountError {
 }
 
 impl AccountError {
+    /// One invalid field, with the message the form shows next to it.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
     pub fn internal(during: &'static str, cause: &dyn std::fmt::Display) -> Self {
         Self::Internal {
             during,

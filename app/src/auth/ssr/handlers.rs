@@ -4,7 +4,8 @@ use super::super::model::{AuthError, CurrentUser, SessionInfo};
 use super::audit::AuditAction;
 use super::guard::{self, Caller};
 use super::registry;
-use super::request::{AuthRequest, destroy_records, internal};
+use super::request::{AuthRequest, internal};
+use domain::sessions::destroy_records;
 
 /// Creates the account if the email is free. A taken email gets exactly the same answer
 /// (same status, same empty body, no session, same hashing work), so registration cannot
@@ -245,7 +246,7 @@ pub async fn change_password(
     let ended = registry::remove_all_for_user(request.database(), &user.id, Some(&handle))
         .await
         .map_err(|err| internal("ending other sessions", &err))?;
-    destroy_records(&request.context, &ended).await;
+    destroy_records(&request.context.sessions, &ended).await;
     request
         .audit_own(
             AuditAction::PasswordChange,
@@ -291,7 +292,7 @@ pub async fn end_session(id: String) -> Result<(), AuthError> {
             .await
             .map_err(|err| internal("ending a session", &err))?
             .ok_or(AuthError::NotFound)?;
-        destroy_records(&request.context, &[session_id]).await;
+        destroy_records(&request.context.sessions, &[session_id]).await;
     }
     request
         .audit_own(
@@ -311,7 +312,7 @@ pub async fn end_other_sessions() -> Result<u32, AuthError> {
         registry::remove_all_for_user(request.database(), &caller.user.id, Some(&caller.handle))
             .await
             .map_err(|err| internal("ending sessions", &err))?;
-    destroy_records(&request.context, &ended).await;
+    destroy_records(&request.context.sessions, &ended).await;
     if !ended.is_empty() {
         request
             .audit_own(

@@ -1,9 +1,9 @@
 //! Server-only half of the auth layer: validation, password hashing, the user store,
 //! the audit log and access to the caller's session.
 
-pub mod accounts;
+pub use domain::accounts::context;
+pub use domain::accounts::manage as accounts;
 pub use domain::audit;
-pub mod context;
 pub mod guard;
 pub mod handlers;
 pub use domain::accounts::input;

@@ -1,11 +1,7 @@
 //! What an auth function knows about its caller: the auth context, the session, the client.
 
-use std::str::FromStr;
-
 use leptos::prelude::*;
 use tower_sessions::Session;
-use tower_sessions::session::Id;
-use tower_sessions::session_store::SessionStore;
 
 use super::super::model::AuthError;
 use super::audit::{self, AuditAction};
@@ -243,20 +239,6 @@ impl AuthRequest {
             .id()
             .map(|id| id.to_string())
             .ok_or_else(|| internal("saving a session", &"the saved session has no id"))
-    }
-}
-
-/// Destroys stored session records by id (the registry rows are already gone).
-pub async fn destroy_records(context: &AuthContext, session_ids: &[String]) {
-    for session_id in session_ids {
-        let Ok(id) = Id::from_str(session_id) else {
-            continue;
-        };
-        if let Err(err) = context.sessions.delete(&id).await {
-            // The registry row is gone, so the session is already refused; the record
-            // expires on its own.
-            tracing::warn!(error = %err, "a stored session could not be deleted");
-        }
     }
 }
 

@@ -20,8 +20,8 @@ use super::super::guard;
 use super::super::input::{DisplayName, Email};
 use super::super::request::{AuthRequest, internal};
 use super::super::users::{self, UserRecord};
-use super::identities;
-use super::provider::{ExtraClaims, OidcProvider};
+use domain::oidc::identities;
+use domain::oidc::{ExtraClaims, OidcProvider};
 
 pub type Claims = IdTokenClaims<ExtraClaims, CoreGenderClaim>;
 

@@ -27,8 +27,8 @@ use super::super::super::return_to::{encode, safe_return_to};
 use super::super::context::AuthContext;
 use super::super::request::{AuthRequest, ClientInfo};
 use super::accounts::{Claims, account_for, apply_role_mapping, failed, link_to};
-use super::provider::{OidcProvider, error_chain};
 use crate::site::{Site, SiteUrls};
+use domain::oidc::{OidcProvider, error_chain};
 
 pub use super::super::super::model::PROVIDER_START_PATH as START_PATH;
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";

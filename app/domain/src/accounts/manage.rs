@@ -2,15 +2,17 @@
 //! creating users, changing roles, disabling and enabling, ending every session.
 //! Callers check who may do this (`guard::require_admin`, or shell access for the CLI).
 
-use super::super::model::{AuthError, Role};
-use super::audit::{self, AuditAction};
+use app_model::admin::UserStatus;
+use app_model::auth::Role;
+
 use super::context::AuthContext;
 use super::input::{DisplayName, Email, FieldErrors};
-use super::request::{ClientInfo, destroy_records, internal};
 use super::users::{self, UserRecord};
-use super::{password as passwords, registry};
-use crate::admin::model::UserStatus;
-use domain::storage::on_pool;
+use super::{AccountError, password as passwords};
+use crate::audit::{self, AuditAction};
+use crate::client::ClientInfo;
+use crate::sessions::{destroy_records, registry};
+use crate::storage::on_pool;
 
 /// Who is making a change, for the audit log.
 pub struct Actor<'a> {
@@ -21,11 +23,11 @@ pub struct Actor<'a> {
     pub via: &'static str,
 }
 
-async fn load(context: &AuthContext, user_id: &str) -> Result<UserRecord, AuthError> {
+async fn load(context: &AuthContext, user_id: &str) -> Result<UserRecord, AccountError> {
     users::find_by_id(&context.database, user_id)
         .await
-        .map_err(|err| internal("loading an account", &err))?
-        .ok_or(AuthError::NotFound)
+        .map_err(|err| AccountError::internal("loading an account", &err))?
+        .ok_or(AccountError::NotFound)
 }
 
 async fn audit(
@@ -55,24 +57,29 @@ pub async fn create_password_account(
     display_name: &str,
     password: String,
     role: Role,
-) -> Result<Option<UserRecord>, AuthError> {
+) -> Result<Option<UserRecord>, AccountError> {
     let mut errors = FieldErrors::default();
     let parsed_email = errors.check(Email::parse(email));
     let parsed_name = errors.check(DisplayName::parse(display_name));
     errors.check(passwords::check_strength(&password, &[email, display_name]));
     errors.into_result()?;
     let (Some(email), Some(display_name)) = (parsed_email, parsed_name) else {
-        return Err(AuthError::Internal);
+        return Err(AccountError::internal(
+            "creating an account",
+            &"a checked field was missing",
+        ));
     };
     let hash = context
         .hashing
         .run(move || passwords::hash(&password))
         .await?
-        .map_err(|err| internal("hashing a password", &err))?;
+        .map_err(|err| AccountError::internal("hashing a password", &err))?;
     match users::create(&context.database, &email, &display_name, Some(&hash), role).await {
         Ok(user) => Ok(Some(user)),
         Err(users::CreateUserError::EmailTaken) => Ok(None),
-        Err(users::CreateUserError::Storage(err)) => Err(internal("storing an account", &err)),
+        Err(users::CreateUserError::Storage(err)) => {
+            Err(AccountError::internal("storing an account", &err))
+        }
     }
 }
 
@@ -84,11 +91,13 @@ pub async fn create_user(
     display_name: &str,
     password: String,
     role: Role,
-) -> Result<UserRecord, AuthError> {
+) -> Result<UserRecord, AccountError> {
     // An administrator may learn that an email is taken; the public form may not.
     let user = create_password_account(context, email, display_name, password, role)
         .await?
-        .ok_or_else(|| AuthError::field("email", "An account with this email already exists."))?;
+        .ok_or_else(|| {
+            AccountError::field("email", "An account with this email already exists.")
+        })?;
     audit(
         context,
         actor,
@@ -109,15 +118,15 @@ pub async fn set_role(
     actor: &Actor<'_>,
     user_id: &str,
     role: Role,
-) -> Result<UserRecord, AuthError> {
+) -> Result<UserRecord, AccountError> {
     let user = load(context, user_id).await?;
     let previous = user.role();
     if previous == role {
         return Ok(user);
     }
     let now = match &context.database {
-        domain::storage::Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        domain::storage::Database::Postgres(_) => "now()",
+        crate::storage::Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        crate::storage::Database::Postgres(_) => "now()",
     };
     let set_role = format!("UPDATE users SET role = $1, updated_at = {now} WHERE id = $2");
     let renew = "UPDATE user_sessions SET renew_id = $1 WHERE user_id = $2";
@@ -151,7 +160,7 @@ pub async fn set_role(
         tx.commit().await
     }
     .await);
-    written.map_err(|err| internal("changing a role", &err))?;
+    written.map_err(|err| AccountError::internal("changing a role", &err))?;
     load(context, user_id).await
 }
 
@@ -161,14 +170,14 @@ pub async fn set_status(
     actor: &Actor<'_>,
     user_id: &str,
     status: UserStatus,
-) -> Result<UserRecord, AuthError> {
+) -> Result<UserRecord, AccountError> {
     let user = load(context, user_id).await?;
     if user.status == status.as_str() {
         return Ok(user);
     }
     users::set_status(&context.database, user_id, status)
         .await
-        .map_err(|err| internal("changing an account's status", &err))?;
+        .map_err(|err| AccountError::internal("changing an account's status", &err))?;
     match status {
         UserStatus::Disabled => {
             let ended = end_sessions(context, user_id).await?;
@@ -200,7 +209,7 @@ pub async fn end_all_sessions(
     context: &AuthContext,
     actor: &Actor<'_>,
     user_id: &str,
-) -> Result<usize, AuthError> {
+) -> Result<usize, AccountError> {
     load(context, user_id).await?;
     let ended = end_sessions(context, user_id).await?;
     audit(
@@ -214,10 +223,10 @@ pub async fn end_all_sessions(
     Ok(ended)
 }
 
-async fn end_sessions(context: &AuthContext, user_id: &str) -> Result<usize, AuthError> {
+async fn end_sessions(context: &AuthContext, user_id: &str) -> Result<usize, AccountError> {
     let ended = registry::remove_all_for_user(&context.database, user_id, None)
         .await
-        .map_err(|err| internal("ending sessions", &err))?;
-    destroy_records(context, &ended).await;
+        .map_err(|err| AccountError::internal("ending sessions", &err))?;
+    destroy_records(&context.sessions, &ended).await;
     Ok(ended.len())
 }

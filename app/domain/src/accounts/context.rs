@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use super::oidc::OidcProvider;
 use super::password::HashingGate;
 use super::throttle::LockoutPolicy;
-use domain::sessions::SessionBackend;
-use domain::storage::Database;
+use crate::oidc::OidcProvider;
+use crate::sessions::SessionBackend;
+use crate::storage::Database;
 
-pub use domain::sessions::SessionLimits;
+pub use crate::sessions::SessionLimits;
 
 /// The auth layer's handles: provided in the Leptos context of every site and as an
 /// axum extension for the plain routes (OIDC callbacks).

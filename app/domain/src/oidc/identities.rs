@@ -1,8 +1,8 @@
 //! Accounts linked to a provider by (issuer, subject).
 
-use super::super::users::UserRecord;
-use domain::storage::on_pool;
-use domain::storage::{Database, StorageError};
+use crate::accounts::users::UserRecord;
+use crate::storage::on_pool;
+use crate::storage::{Database, StorageError};
 
 /// The account linked to this provider identity, if any.
 pub async fn find_user(
