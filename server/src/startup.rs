@@ -3,15 +3,13 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
-use domain::accounts::context::AuthContext;
+use domain::fleet::EdgeSettings;
 use domain::fleet::secrets::Pepper;
-use domain::fleet::{EdgeContext, EdgeSettings, liveness, queue};
 use domain::oidc::OidcProvider;
 use domain::sessions::SessionBackend;
 use domain::storage::{Database, ObjectStorage, StorageError};
@@ -152,8 +150,8 @@ impl Application {
             state,
         } = self;
         let cleanup = state.sessions().spawn_expired_session_cleanup();
-        let registry_cleanup = spawn_registry_cleanup(state.auth().clone());
-        let fleet_jobs = spawn_fleet_jobs(state.edge().clone());
+        let registry_cleanup = domain::jobs::spawn_registry_cleanup(state.auth().clone());
+        let fleet_jobs = domain::jobs::spawn_fleet_jobs(state.edge().clone());
         let grace = state.config().shutdown_timeout;
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let signal = async move {
@@ -195,27 +193,6 @@ impl Application {
     }
 }
 
-/// Deletes expired rows of the session registry, and per-address sign-in failure counts
-/// that are over, every minute.
-fn spawn_registry_cleanup(auth: AuthContext) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            every_minute.tick().await;
-            if let Err(err) =
-                domain::sessions::registry::remove_expired(&auth.database, auth.limits).await
-            {
-                tracing::warn!(error = %err, "expired-session registry cleanup failed");
-            }
-            if let Err(err) =
-                domain::accounts::throttle::remove_stale(&auth.database, auth.lockout).await
-            {
-                tracing::warn!(error = %err, "sign-in failure cleanup failed");
-            }
-        }
-    })
-}
-
 /// The fleet's settings. Without a configured pepper (development), one is generated on
 /// first start and kept in the database, so tokens and credentials survive restarts.
 pub async fn edge_settings(
@@ -246,28 +223,6 @@ pub async fn edge_settings(
         max_bytes: edge.dataset_max_bytes,
     };
     Ok(settings)
-}
-
-/// Every few seconds: returns expired leases to the queue and records workers going stale
-/// or offline. Runs on every replica; each change is claimed by one UPDATE.
-fn spawn_fleet_jobs(edge: EdgeContext) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(Duration::from_secs(liveness::SWEEP_INTERVAL_SECS));
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            match queue::expire_leases(&edge).await {
-                Ok(0) => {}
-                Ok(requeued) => {
-                    tracing::info!(requeued, "expired task leases returned to the queue");
-                }
-                Err(err) => tracing::warn!(error = %err, "lease expiry failed"),
-            }
-            if let Err(err) = liveness::sweep(&edge).await {
-                tracing::warn!(error = %err, "worker liveness sweep failed");
-            }
-        }
-    })
 }
 
 fn router(state: &AppState) -> Router {
