@@ -2,7 +2,10 @@
 //!
 //! - [`model`]: wire types (the signed-in user, roles, typed errors with field details).
 //! - [`api`]: the server functions under `/api/auth/` (register, login, logout, me).
-//! - `ssr` (server only): validation, argon2id passwords, the user store, the audit log.
+//! - `ssr` (server only): the server functions' bodies, the caller's session and guards,
+//!   and the single sign-on routes — thin layers over `domain::accounts`,
+//!   `domain::sessions`, `domain::oidc` and `domain::audit`, where the rules and the SQL
+//!   live.
 //!
 //! Sessions are stored server-side through `domain::sessions::SessionBackend` (Redis when
 //! configured, else the SQL database) and carried by one cookie configured in

@@ -1,5 +1,7 @@
-//! Server-only half of the auth layer: validation, password hashing, the user store,
-//! the audit log and access to the caller's session.
+//! Server-only half of the auth layer: the caller's session and guards ([`request`],
+//! [`guard`]), the server functions' bodies ([`handlers`]) and the single sign-on routes
+//! ([`oidc`]). The rules they apply live in the `domain` crate; the re-exports below keep
+//! the names the app's modules use.
 
 pub use domain::accounts::context;
 pub use domain::accounts::manage as accounts;
