@@ -35,3 +35,38 @@ pub async fn record(
         tracing::error!(action = action.as_str(), error = %err, "audit entry not written");
     }
 }
+
+/// Who changed a fleet object.
+#[derive(Clone, Copy, Debug)]
+pub enum FleetActor<'a> {
+    /// A signed-in user: the owner, or an administrator acting on someone else's fleet.
+    User(&'a str),
+    /// An operator at the server's command line.
+    Shell,
+}
+
+/// Writes the entry of a change to a fleet object: the actor, the object's owner as the
+/// subject, and details naming the object — with `by_admin` when a signed-in user acted
+/// on someone else's, or `"via": "cli"` from the shell.
+pub async fn fleet_change(
+    database: &Database,
+    action: AuditAction,
+    actor: FleetActor<'_>,
+    owner_id: &str,
+    (object, id): (&str, &str),
+    client: &ClientInfo,
+) {
+    let (actor_id, details) = match actor {
+        FleetActor::User(user_id) => (
+            Some(user_id),
+            serde_json::json!({
+                "object": object, "id": id, "owner": owner_id, "by_admin": user_id != owner_id,
+            }),
+        ),
+        FleetActor::Shell => (
+            None,
+            serde_json::json!({ "object": object, "id": id, "owner": owner_id, "via": "cli" }),
+        ),
+    };
+    record(database, action, actor_id, Some(owner_id), client, details).await;
+}

@@ -5,7 +5,6 @@
 
 use edge_protocol::api::ErrorCode;
 use leptos::prelude::use_context;
-use serde_json::json;
 
 use super::model::{CreatedToken, Dataset, EnrollmentToken, NewTask, Task, Worker, WorkerEvent};
 use crate::auth::model::{AuditAction, AuthError};
@@ -28,19 +27,13 @@ impl Acting {
     /// subject, and the details name the object and say whether an administrator acted on
     /// someone else's.
     async fn audit(&self, action: AuditAction, owner_id: &str, object: &str, id: &str) {
-        let actor = &self.caller.user.id;
-        audit::record(
+        audit::fleet_change(
             self.caller.request.database(),
             action,
-            Some(actor),
-            Some(owner_id),
+            audit::FleetActor::User(&self.caller.user.id),
+            owner_id,
+            (object, id),
             &self.caller.request.client,
-            json!({
-                "object": object,
-                "id": id,
-                "owner": owner_id,
-                "by_admin": actor != owner_id,
-            }),
         )
         .await;
     }

@@ -18,7 +18,6 @@ use domain::fleet::datasets::ImportError;
 use domain::fleet::tokens::TokenRequest;
 use domain::fleet::{EdgeContext, FleetError, Owner, datasets, tasks, tokens};
 use domain::storage::{Database, ObjectStorage};
-use serde_json::json;
 
 pub use workers::WorkerCommand;
 
@@ -145,13 +144,13 @@ async fn audit_change(
     object: &str,
     id: &str,
 ) {
-    audit::record(
+    audit::fleet_change(
         &context.database,
         action,
-        None,
-        Some(owner_id),
+        audit::FleetActor::Shell,
+        owner_id,
+        (object, id),
         &ClientInfo::default(),
-        json!({ "object": object, "id": id, "owner": owner_id, "via": "cli" }),
     )
     .await;
 }

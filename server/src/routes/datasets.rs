@@ -33,7 +33,6 @@ use domain::fleet::{FleetError, Owner};
 use edge_protocol::dataset::DatasetProblem;
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use tokio::time::Instant;
 use tower_sessions::Session;
 
@@ -135,18 +134,13 @@ async fn upload(
     };
     match imported {
         Ok(dataset) => {
-            audit::record(
+            audit::fleet_change(
                 caller.request.database(),
                 AuditAction::FleetDatasetUploaded,
-                Some(&caller.user.id),
-                Some(&owner.user_id),
+                audit::FleetActor::User(&caller.user.id),
+                &owner.user_id,
+                ("dataset", &dataset.id),
                 &caller.request.client,
-                json!({
-                    "object": "dataset",
-                    "id": dataset.id,
-                    "owner": owner.user_id,
-                    "by_admin": false,
-                }),
             )
             .await;
             (StatusCode::CREATED, Json(dataset)).into_response()
