@@ -129,7 +129,7 @@ async fn execute(
             let user = accounts::set_role(context, actor, &user.id, role.into())
                 .await
                 .map_err(describe)?;
-            Ok(format!("{} is now {}", user.email, user.role))
+            Ok(format!("{} is now {}", user.email, user.role.as_str()))
         }
         UserCommand::Disable { email } => {
             let user = find(context, &email).await?;

@@ -1,8 +1,7 @@
 //! The admin section's read queries: users with search and paging, the audit log with
-//! filters and paging, and the overview's counts. The same SQL on SQLite and PostgreSQL,
-//! except for how timestamps are read and compared.
+//! filters and paging, and the overview's counts. The same SQL on SQLite and PostgreSQL.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 use app_model::admin::{AdminUser, AuditEntry, AuditFilter, Overview, UserRef, UserStatus};
 use app_model::auth::{AuditAction, Role};
@@ -12,28 +11,6 @@ use crate::storage::on_pool;
 use crate::storage::{Database, StorageError};
 
 pub const PER_PAGE: u32 = 25;
-
-/// A timestamp column read as ISO-8601 text on either backend.
-fn iso(database: &Database, column: &str) -> String {
-    match database {
-        Database::Sqlite(_) => column.to_owned(),
-        Database::Postgres(_) => {
-            format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
-        }
-    }
-}
-
-/// A bound parameter compared with a timestamp column.
-fn time_param(database: &Database, index: usize) -> String {
-    match database {
-        Database::Sqlite(_) => format!("${index}"),
-        Database::Postgres(_) => format!("CAST(${index} AS TIMESTAMPTZ)"),
-    }
-}
-
-fn unix(text: &str) -> i64 {
-    DateTime::parse_from_rfc3339(text).map_or(0, |time| time.timestamp())
-}
 
 /// `%term%` for LIKE, with the wildcards in the term itself escaped.
 fn contains_pattern(term: &str) -> String {
@@ -50,15 +27,22 @@ fn offset(page: u32) -> i64 {
     i64::from(page.max(1) - 1) * i64::from(PER_PAGE)
 }
 
+/// A user row as the admin section shows it; `$2` and `$3` bound the sessions counted as
+/// signed in (idle and absolute limits).
+const USER_COLUMNS: &str = "SELECT id, email, display_name, role, status, created_at, \
+     last_sign_in_at, password_hash IS NOT NULL AS has_password, \
+     (SELECT COUNT(*) FROM user_sessions s WHERE s.user_id = users.id \
+        AND s.last_seen_at > $2 AND s.created_at > $3) AS sessions";
+
 #[derive(sqlx::FromRow)]
 struct UserRow {
     id: String,
     email: String,
     display_name: String,
-    role: String,
-    status: String,
-    created_at: String,
-    last_sign_in_at: Option<String>,
+    role: Role,
+    status: UserStatus,
+    created_at: i64,
+    last_sign_in_at: Option<i64>,
     sessions: i64,
     has_password: bool,
 }
@@ -66,10 +50,10 @@ struct UserRow {
 impl From<UserRow> for AdminUser {
     fn from(row: UserRow) -> Self {
         Self {
-            role: Role::parse(&row.role).unwrap_or(Role::User),
-            status: UserStatus::parse(&row.status).unwrap_or(UserStatus::Disabled),
-            created_at: unix(&row.created_at),
-            last_sign_in_at: row.last_sign_in_at.as_deref().map(unix),
+            role: row.role,
+            status: row.status,
+            created_at: row.created_at,
+            last_sign_in_at: row.last_sign_in_at,
             sessions: u32::try_from(row.sessions).unwrap_or(u32::MAX),
             has_password: row.has_password,
             id: row.id,
@@ -88,13 +72,8 @@ pub async fn users(
 ) -> Result<(Vec<AdminUser>, u64), StorageError> {
     let filter = "(email LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\')";
     let sql = format!(
-        "SELECT id, email, display_name, role, status, {created} AS created_at, \
-         {last} AS last_sign_in_at, password_hash IS NOT NULL AS has_password, \
-         (SELECT COUNT(*) FROM user_sessions s WHERE s.user_id = users.id \
-            AND s.last_seen_at > $2 AND s.created_at > $3) AS sessions \
-         FROM users WHERE {filter} ORDER BY users.created_at DESC, id LIMIT $4 OFFSET $5",
-        created = iso(database, "created_at"),
-        last = iso(database, "last_sign_in_at"),
+        "{USER_COLUMNS} FROM users WHERE {filter} \
+         ORDER BY users.created_at DESC, id LIMIT $4 OFFSET $5"
     );
     let count = format!("SELECT COUNT(*) FROM users WHERE {filter}");
     let pattern = contains_pattern(search);
@@ -125,15 +104,7 @@ pub async fn user(
     id: &str,
     limits: SessionLimits,
 ) -> Result<Option<AdminUser>, StorageError> {
-    let sql = format!(
-        "SELECT id, email, display_name, role, status, {created} AS created_at, \
-         {last} AS last_sign_in_at, password_hash IS NOT NULL AS has_password, \
-         (SELECT COUNT(*) FROM user_sessions s WHERE s.user_id = users.id \
-            AND s.last_seen_at > $2 AND s.created_at > $3) AS sessions \
-         FROM users WHERE id = $1",
-        created = iso(database, "created_at"),
-        last = iso(database, "last_sign_in_at"),
-    );
+    let sql = format!("{USER_COLUMNS} FROM users WHERE id = $1");
     let now = crate::clock::now();
     let row = on_pool!(database, |pool| sqlx::query_as::<_, UserRow>(&sql)
         .bind(id)
@@ -148,7 +119,7 @@ pub async fn user(
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,
-    at: String,
+    at: i64,
     action: String,
     actor_id: Option<String>,
     actor_email: Option<String>,
@@ -173,10 +144,21 @@ pub enum FilterError {
     Storage(StorageError),
 }
 
+/// A value bound to an audit filter's clause.
+enum Param {
+    Text(String),
+    Time(i64),
+}
+
 /// A parsed filter: bound parameters, in order, with the WHERE clause using them.
 struct AuditWhere {
     clause: String,
-    params: Vec<String>,
+    params: Vec<Param>,
+}
+
+/// The first second of a day, UTC.
+fn start_of(day: NaiveDate) -> i64 {
+    day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
 }
 
 fn day(field: &'static str, value: &str) -> Result<Option<NaiveDate>, FilterError> {
@@ -189,11 +171,11 @@ fn day(field: &'static str, value: &str) -> Result<Option<NaiveDate>, FilterErro
         .map_err(|_| FilterError::Field(field, "Enter a date as YYYY-MM-DD.".to_owned()))
 }
 
-fn audit_where(database: &Database, filter: &AuditFilter) -> Result<AuditWhere, FilterError> {
+fn audit_where(filter: &AuditFilter) -> Result<AuditWhere, FilterError> {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     if !filter.user.trim().is_empty() {
-        params.push(contains_pattern(&filter.user));
+        params.push(Param::Text(contains_pattern(&filter.user)));
         let n = params.len();
         clauses.push(format!(
             "(actor.email LIKE ${n} ESCAPE '\\' OR subject.email LIKE ${n} ESCAPE '\\')"
@@ -203,7 +185,7 @@ fn audit_where(database: &Database, filter: &AuditFilter) -> Result<AuditWhere, 
         let action = AuditAction::parse(&filter.action).ok_or_else(|| {
             FilterError::Field("action", "Pick an action from the list.".to_owned())
         })?;
-        params.push(action.as_str().to_owned());
+        params.push(Param::Text(action.as_str().to_owned()));
         clauses.push(format!("a.action = ${}", params.len()));
     }
     let from = day("from", &filter.from)?;
@@ -217,12 +199,12 @@ fn audit_where(database: &Database, filter: &AuditFilter) -> Result<AuditWhere, 
         ));
     }
     if let Some(from) = from {
-        params.push(format!("{from}T00:00:00.000Z"));
-        clauses.push(format!("a.at >= {}", time_param(database, params.len())));
+        params.push(Param::Time(start_of(from)));
+        clauses.push(format!("a.at >= ${}", params.len()));
     }
     if let Some(to) = to.and_then(|to| to.succ_opt()) {
-        params.push(format!("{to}T00:00:00.000Z"));
-        clauses.push(format!("a.at < {}", time_param(database, params.len())));
+        params.push(Param::Time(start_of(to)));
+        clauses.push(format!("a.at < ${}", params.len()));
     }
     let clause = if clauses.is_empty() {
         String::new()
@@ -238,15 +220,14 @@ pub async fn audit(
     filter: &AuditFilter,
     page: u32,
 ) -> Result<(Vec<AuditEntry>, u64), FilterError> {
-    let filter = audit_where(database, filter)?;
+    let filter = audit_where(filter)?;
     let from = "FROM audit_log a LEFT JOIN users actor ON actor.id = a.actor_id \
                 LEFT JOIN users subject ON subject.id = a.subject_id";
     let n = filter.params.len();
     let sql = format!(
-        "SELECT a.id, {at} AS at, a.action, a.actor_id, actor.email AS actor_email, \
+        "SELECT a.id, a.at, a.action, a.actor_id, actor.email AS actor_email, \
          a.subject_id, subject.email AS subject_email, a.ip, a.user_agent, a.details \
          {from} {clause} ORDER BY a.at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}",
-        at = iso(database, "a.at"),
         clause = filter.clause,
         limit = n + 1,
         offset = n + 2,
@@ -255,7 +236,10 @@ pub async fn audit(
     let rows = on_pool!(database, |pool| {
         let mut query = sqlx::query_as::<_, AuditRow>(&sql);
         for param in &filter.params {
-            query = query.bind(param);
+            query = match param {
+                Param::Text(text) => query.bind(text),
+                Param::Time(time) => query.bind(time),
+            };
         }
         query
             .bind(i64::from(PER_PAGE))
@@ -267,7 +251,10 @@ pub async fn audit(
     let total: i64 = on_pool!(database, |pool| {
         let mut query = sqlx::query_scalar(&count);
         for param in &filter.params {
-            query = query.bind(param);
+            query = match param {
+                Param::Text(text) => query.bind(text),
+                Param::Time(time) => query.bind(time),
+            };
         }
         query.fetch_one(pool).await
     })
@@ -277,7 +264,7 @@ pub async fn audit(
         .filter_map(|row| {
             Some(AuditEntry {
                 id: row.id,
-                at: unix(&row.at),
+                at: row.at,
                 action: AuditAction::parse(&row.action)?,
                 actor: user_ref(row.actor_id, row.actor_email),
                 subject: user_ref(row.subject_id, row.subject_email),
@@ -295,24 +282,19 @@ pub async fn overview(
     database: &Database,
     limits: SessionLimits,
 ) -> Result<Overview, StorageError> {
-    let since = (Utc::now() - chrono::Duration::days(1))
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string();
-    let sql = format!(
-        "SELECT \
+    const DAY_SECS: i64 = 24 * 60 * 60;
+    let sql = "SELECT \
            (SELECT COUNT(*) FROM users), \
            (SELECT COUNT(*) FROM users WHERE role = 'admin'), \
            (SELECT COUNT(*) FROM users WHERE status = 'disabled'), \
            (SELECT COUNT(*) FROM user_sessions WHERE last_seen_at > $1 AND created_at > $2), \
-           (SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND at >= {since}), \
-           (SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed' AND at >= {since})",
-        since = time_param(database, 3),
-    );
+           (SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in' AND at >= $3), \
+           (SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed' AND at >= $3)";
     let now = crate::clock::now();
-    let counts: (i64, i64, i64, i64, i64, i64) = on_pool!(database, |pool| sqlx::query_as(&sql)
+    let counts: (i64, i64, i64, i64, i64, i64) = on_pool!(database, |pool| sqlx::query_as(sql)
         .bind(now - limits.idle_secs())
         .bind(now - limits.absolute_secs())
-        .bind(&since)
+        .bind(now - DAY_SECS)
         .fetch_one(pool)
         .await)
     .map_err(|err| database.error(&err))?;

@@ -6,10 +6,10 @@ use crate::storage::on_pool;
 
 pub use app_model::auth::AuditAction;
 
-/// The statement that writes one entry: actor, subject, action, ip, user agent, details.
-/// Also used inside transactions whose change must not happen unaudited.
-pub const INSERT: &str = "INSERT INTO audit_log (actor_id, subject_id, action, ip, user_agent, details) \
-                          VALUES ($1, $2, $3, $4, $5, $6)";
+/// The statement that writes one entry: actor, subject, action, ip, user agent, details,
+/// time. Also used inside transactions whose change must not happen unaudited.
+pub const INSERT: &str = "INSERT INTO audit_log (actor_id, subject_id, action, ip, user_agent, details, at) \
+                          VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 /// Writes one entry. A failure is logged and swallowed: the audited action already happened.
 pub async fn record(
@@ -28,6 +28,7 @@ pub async fn record(
         .bind(client.ip.as_deref())
         .bind(client.user_agent.as_deref())
         .bind(&details)
+        .bind(crate::clock::now())
         .execute(pool)
         .await
         .map(drop));

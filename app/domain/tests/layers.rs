@@ -158,3 +158,41 @@ fn the_server_is_the_only_crate_that_sees_everything() {
         }
     }
 }
+
+/// The states the protocol and the model share decode from the database through their
+/// optional `sqlx` feature: only the domain turns it on, so neither the agent nor the
+/// browser build ever compiles a database driver.
+#[test]
+fn only_the_domain_turns_on_the_shared_types_database_decoding() {
+    let packages = packages();
+    for shared in ["edge-protocol", "app-model"] {
+        let sqlx = packages[shared]["dependencies"]
+            .as_array()
+            .expect("a dependency list")
+            .iter()
+            .find(|dep| dep["name"] == "sqlx")
+            .unwrap_or_else(|| panic!("{shared} has an optional sqlx dependency"));
+        assert_eq!(sqlx["optional"], true, "{shared}: sqlx is optional");
+    }
+    for (name, package) in &packages {
+        for dep in package["dependencies"]
+            .as_array()
+            .expect("a dependency list")
+        {
+            let dep_name = dep["name"].as_str().unwrap_or_default();
+            if !["edge-protocol", "app-model"].contains(&dep_name) || !dep["kind"].is_null() {
+                continue;
+            }
+            let turns_on_sqlx = dep["features"]
+                .as_array()
+                .expect("a feature list")
+                .iter()
+                .any(|feature| feature == "sqlx");
+            assert_eq!(
+                turns_on_sqlx,
+                name == "domain",
+                "{name} → {dep_name}: only the domain decodes from the database"
+            );
+        }
+    }
+}

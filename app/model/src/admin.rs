@@ -8,6 +8,11 @@ use crate::auth::{AuditAction, Role};
 /// Whether an account may sign in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "lowercase")
+)]
 pub enum UserStatus {
     Active,
     Disabled,

@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 /// What a user may do beyond their own data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "sqlx",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "lowercase")
+)]
 pub enum Role {
     User,
     Admin,

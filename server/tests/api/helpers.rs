@@ -364,7 +364,7 @@ pub struct TestPostgres {
 }
 
 impl TestPostgres {
-    async fn create(admin_url: &str) -> Self {
+    pub async fn create(admin_url: &str) -> Self {
         use sqlx::Connection;
         let admin_url = url::Url::parse(admin_url).expect("LP_TEST_DATABASE_URL is a URL");
         let name = format!("lp_test_{}", uuid::Uuid::new_v4().simple());
@@ -386,6 +386,13 @@ impl TestPostgres {
             .expect("resolve postgres")
             .next()
             .expect("postgres address")
+    }
+
+    /// The URL of the test database on the server itself.
+    pub fn url(&self) -> String {
+        let mut url = self.admin_url.clone();
+        url.set_path(&self.name);
+        url.to_string()
     }
 
     /// The URL of the test database, through `proxy` instead of the server itself.

@@ -176,3 +176,17 @@ impl ApiError {
         }
     }
 }
+
+/// An error and its sources on one line, as both sides log them and as an agent reports its
+/// last error in a heartbeat: the top-level message alone ("error sending request") rarely
+/// says why (refused, DNS, TLS, which the sources do).
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -12,7 +12,7 @@ pub use enrollment::{
     CREDENTIAL_PREFIX, CredentialRotated, ENROLLMENT_TOKEN_PREFIX, Intervals, RegisterRequest,
     RegisterResponse, SecretToken,
 };
-pub use error::{ApiError, ErrorCode};
+pub use error::{ApiError, ErrorCode, error_chain};
 pub use heartbeat::{
     ErrorClass, HeartbeatRequest, HeartbeatResponse, MAX_ERROR_CHARS, ReportedError, RuntimeState,
     WorkerInfo, WorkerStatus,

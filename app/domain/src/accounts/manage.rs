@@ -12,7 +12,7 @@ use super::{AccountError, password as passwords};
 use crate::audit::{self, AuditAction};
 use crate::client::ClientInfo;
 use crate::sessions::{destroy_records, registry};
-use crate::storage::on_pool;
+use crate::storage::in_transaction;
 
 /// Who is making a change, for the audit log.
 pub struct Actor<'a> {
@@ -124,11 +124,7 @@ pub async fn set_role(
     if previous == role {
         return Ok(user);
     }
-    let now = match &context.database {
-        crate::storage::Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        crate::storage::Database::Postgres(_) => "now()",
-    };
-    let set_role = format!("UPDATE users SET role = $1, updated_at = {now} WHERE id = $2");
+    let set_role = "UPDATE users SET role = $1, updated_at = $2 WHERE id = $3";
     let renew = "UPDATE user_sessions SET renew_id = $1 WHERE user_id = $2";
     let details = serde_json::json!({
         "from": previous.as_str(),
@@ -136,10 +132,11 @@ pub async fn set_role(
         "via": actor.via,
     })
     .to_string();
-    let written: Result<(), sqlx::Error> = on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin().await?;
-        sqlx::query(&set_role)
-            .bind(role.as_str())
+    let now = crate::clock::now();
+    let written: Result<(), sqlx::Error> = in_transaction!(&context.database, |tx| {
+        sqlx::query(set_role)
+            .bind(role)
+            .bind(now)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -155,11 +152,10 @@ pub async fn set_role(
             .bind(actor.client.ip.as_deref())
             .bind(actor.client.user_agent.as_deref())
             .bind(&details)
+            .bind(now)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await
-    }
-    .await);
+    });
     written.map_err(|err| AccountError::internal("changing a role", &err))?;
     load(context, user_id).await
 }
@@ -172,7 +168,7 @@ pub async fn set_status(
     status: UserStatus,
 ) -> Result<UserRecord, AccountError> {
     let user = load(context, user_id).await?;
-    if user.status == status.as_str() {
+    if user.status == status {
         return Ok(user);
     }
     users::set_status(&context.database, user_id, status)

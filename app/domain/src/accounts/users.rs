@@ -4,6 +4,7 @@ use app_model::admin::UserStatus;
 use app_model::auth::{CurrentUser, Role};
 
 use super::input::{DisplayName, Email};
+use crate::clock::now;
 use crate::storage::{Database, StorageError, on_pool};
 
 /// A user row as the auth layer needs it. Neither `Serialize` nor a derived `Debug`: it
@@ -13,8 +14,8 @@ pub struct UserRecord {
     pub id: String,
     pub email: String,
     pub display_name: String,
-    pub role: String,
-    pub status: String,
+    pub role: Role,
+    pub status: UserStatus,
     pub password_hash: Option<String>,
     pub locked_until: Option<i64>,
 }
@@ -38,11 +39,11 @@ impl std::fmt::Debug for UserRecord {
 
 impl UserRecord {
     pub fn is_active(&self) -> bool {
-        self.status == "active"
+        self.status == UserStatus::Active
     }
 
-    pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::User)
+    pub const fn role(&self) -> Role {
+        self.role
     }
 
     pub fn to_current_user(&self) -> CurrentUser {
@@ -73,13 +74,15 @@ pub async fn create(
     role: Role,
 ) -> Result<UserRecord, CreateUserError> {
     let id = uuid::Uuid::new_v4().to_string();
-    let sql = "INSERT INTO users (id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5)";
+    let sql = "INSERT INTO users (id, email, display_name, role, password_hash, created_at, \
+               updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)";
     let result = on_pool!(database, |pool| sqlx::query(sql)
         .bind(&id)
         .bind(email.as_str())
         .bind(display_name.as_str())
-        .bind(role.as_str())
+        .bind(role)
         .bind(password_hash)
+        .bind(now())
         .execute(pool)
         .await
         .map(drop));
@@ -121,13 +124,9 @@ pub async fn find_by_id(database: &Database, id: &str) -> Result<Option<UserReco
 
 /// Records a successful sign-in.
 pub async fn record_sign_in(database: &Database, id: &str) -> Result<(), StorageError> {
-    let sql = match database {
-        Database::Sqlite(_) => {
-            "UPDATE users SET last_sign_in_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $1"
-        }
-        Database::Postgres(_) => "UPDATE users SET last_sign_in_at = now() WHERE id = $1",
-    };
+    let sql = "UPDATE users SET last_sign_in_at = $1 WHERE id = $2";
     on_pool!(database, |pool| sqlx::query(sql)
+        .bind(now())
         .bind(id)
         .execute(pool)
         .await
@@ -141,16 +140,10 @@ pub async fn set_password(
     id: &str,
     password_hash: &str,
 ) -> Result<(), StorageError> {
-    let sql = match database {
-        Database::Sqlite(_) => {
-            "UPDATE users SET password_hash = $1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2"
-        }
-        Database::Postgres(_) => {
-            "UPDATE users SET password_hash = $1, updated_at = now() WHERE id = $2"
-        }
-    };
+    let sql = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
     on_pool!(database, |pool| sqlx::query(sql)
         .bind(password_hash)
+        .bind(now())
         .bind(id)
         .execute(pool)
         .await
@@ -158,20 +151,24 @@ pub async fn set_password(
     .map_err(|err| database.error(&err))
 }
 
-/// Sets one text column (`role`, `status`, `display_name`) and `updated_at`.
-async fn set_text_column(
+/// Sets one column (`role`, `status`, `display_name`) and `updated_at`.
+async fn set_column<T>(
     database: &Database,
     column: &'static str,
     id: &str,
-    value: &str,
-) -> Result<bool, StorageError> {
-    let now = match database {
-        Database::Sqlite(_) => "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        Database::Postgres(_) => "now()",
-    };
-    let sql = format!("UPDATE users SET {column} = $1, updated_at = {now} WHERE id = $2");
+    value: T,
+) -> Result<bool, StorageError>
+where
+    T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+        + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+        + sqlx::Type<sqlx::Sqlite>
+        + sqlx::Type<sqlx::Postgres>
+        + Send,
+{
+    let sql = format!("UPDATE users SET {column} = $1, updated_at = $2 WHERE id = $3");
     on_pool!(database, |pool| sqlx::query(&sql)
         .bind(value)
+        .bind(now())
         .bind(id)
         .execute(pool)
         .await
@@ -181,7 +178,7 @@ async fn set_text_column(
 
 /// Changes a user's role; `false` if there is no such user.
 pub async fn set_role(database: &Database, id: &str, role: Role) -> Result<bool, StorageError> {
-    set_text_column(database, "role", id, role.as_str()).await
+    set_column(database, "role", id, role).await
 }
 
 /// Enables or disables a user; `false` if there is no such user.
@@ -190,7 +187,7 @@ pub async fn set_status(
     id: &str,
     status: UserStatus,
 ) -> Result<bool, StorageError> {
-    set_text_column(database, "status", id, status.as_str()).await
+    set_column(database, "status", id, status).await
 }
 
 /// Renames a user.
@@ -199,12 +196,12 @@ pub async fn set_display_name(
     id: &str,
     name: &DisplayName,
 ) -> Result<bool, StorageError> {
-    set_text_column(database, "display_name", id, name.as_str()).await
+    set_column(database, "display_name", id, name.as_str().to_owned()).await
 }
 
 #[cfg(test)]
 mod tests {
-    use super::UserRecord;
+    use super::{Role, UserRecord, UserStatus};
 
     #[test]
     fn debug_output_never_shows_the_password_hash() {
@@ -213,8 +210,8 @@ mod tests {
             id: "0".repeat(36),
             email: "ada@example.org".to_owned(),
             display_name: "Ada".to_owned(),
-            role: "user".to_owned(),
-            status: "active".to_owned(),
+            role: Role::User,
+            status: UserStatus::Active,
             password_hash: Some(hash.to_owned()),
             locked_until: None,
         };

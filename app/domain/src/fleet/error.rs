@@ -59,12 +59,20 @@ impl FleetError {
         }
     }
 
+    /// Logs a storage failure's detail (a refusal is the caller's business, not the log's).
+    /// Whoever turns this error into a response calls it once.
+    pub fn log_cause(&self) {
+        if let Self::Storage { context, source } = self {
+            tracing::error!(error = %source, "fleet: {context}");
+        }
+    }
+
     /// The body a client gets. Storage failures are logged here, once, with their detail.
     pub fn to_api_error(&self) -> ApiError {
         match self {
             Self::Refused { code, message, .. } => ApiError::new(*code, message.clone()),
-            Self::Storage { context, source } => {
-                tracing::error!(error = %source, "edge: {context}");
+            Self::Storage { .. } => {
+                self.log_cause();
                 let code = self.code();
                 let message = if code == ErrorCode::Unavailable {
                     "a storage dependency is unavailable; retry later"

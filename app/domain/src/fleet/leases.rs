@@ -9,7 +9,9 @@
 use super::error::StorageContext;
 use super::events::{self, EventKind};
 use super::{EdgeContext, FleetError, auth_cache, now};
-use crate::storage::{Database, on_pool};
+use edge_protocol::api::TaskState;
+
+use crate::storage::{Database, in_transaction, on_pool};
 
 /// The most expired leases one sweep handles; the next sweep takes the rest.
 const SWEEP_BATCH: i64 = 500;
@@ -87,8 +89,7 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
     let end = "UPDATE tasks SET state = $1, error = COALESCE($2, error), finished_at = $3, \
                leased_by = NULL, lease_expires_at = NULL \
                WHERE id = $4 AND state IN ('leased', 'running') AND lease_expires_at < $5";
-    let outcome: (u64, Vec<String>) = on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin_with(begin).await?;
+    let outcome: (u64, Vec<String>) = in_transaction!(&context.database, begin, |tx| {
         let expired: Vec<Expired> = sqlx::query_as(&select)
             .bind(now)
             .fetch_all(&mut *tx)
@@ -98,16 +99,16 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
         for task in expired {
             let gave_up = !task.cancel_requested && task.attempts >= max_attempts;
             let (state, error, finished) = if task.cancel_requested {
-                ("cancelled", None, Some(now))
+                (TaskState::Cancelled, None, Some(now))
             } else if gave_up {
                 let reason = format!(
                     "gave up after {} attempts: each time, the agent running it stopped \
                      reporting before its lease ran out (it crashed or lost its connection)",
                     task.attempts
                 );
-                ("failed", Some(reason), Some(now))
+                (TaskState::Failed, Some(reason), Some(now))
             } else {
-                ("queued", None, None)
+                (TaskState::Queued, None, None)
             };
             ended += sqlx::query(end)
                 .bind(state)
@@ -133,10 +134,8 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
                 quarantined.push(worker);
             }
         }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>((ended, quarantined))
-    }
-    .await)
+        (ended, quarantined)
+    })
     .during("expiring leases")?;
     let (ended, quarantined) = outcome;
     for worker in quarantined {

@@ -4,7 +4,7 @@
 use super::error::StorageContext;
 use super::events::{self, EventKind};
 use super::{EdgeContext, FleetError, now};
-use crate::storage::on_pool;
+use crate::storage::in_transaction;
 
 /// How often the server's background job runs [`sweep`] and lease expiry.
 pub const SWEEP_INTERVAL_SECS: u64 = 10;
@@ -25,8 +25,7 @@ pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
                    RETURNING id, last_seen_at";
     let online_floor = now - settings.online_secs;
     let stale_floor = now - settings.stale_secs;
-    let changed: Vec<String> = on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin().await?;
+    let changed: Vec<String> = in_transaction!(&context.database, |tx| {
         let mut changed = Vec::new();
         for (sql, kind) in [(stale, EventKind::Stale), (offline, EventKind::Offline)] {
             let claimed: Vec<(String, Option<i64>)> = sqlx::query_as(sql)
@@ -46,10 +45,8 @@ pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
                 changed.push(worker_id);
             }
         }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(changed)
-    }
-    .await)
+        changed
+    })
     .during("sweeping worker liveness")?;
     // Forgotten once committed, so no replica re-reads the row as it was.
     for worker_id in &changed {

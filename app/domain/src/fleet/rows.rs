@@ -1,6 +1,6 @@
 //! Rows as the database returns them, and their conversion to the fleet's model.
 
-use edge_protocol::api::{TaskState, WorkerStatus};
+use edge_protocol::api::{ErrorClass, RuntimeState, TaskState, WorkerStatus};
 
 use super::EdgeSettings;
 use app_model::fleet::{Dataset, EnrollmentToken, Task, TokenState, Worker, WorkerEvent};
@@ -63,20 +63,21 @@ pub struct WorkerRow {
     pub arch: String,
     pub version: String,
     pub cpus: i64,
-    pub runtime_state: String,
+    pub runtime_state: RuntimeState,
     pub active_task_id: Option<String>,
     pub uptime_seconds: i64,
     pub last_seen_at: Option<i64>,
     pub clock_skew_ms: Option<i64>,
     pub last_ip: Option<String>,
     pub last_error: Option<String>,
-    pub last_error_class: Option<String>,
+    pub last_error_class: Option<ErrorClass>,
     pub last_error_at: Option<i64>,
     pub disabled_at: Option<i64>,
     pub quarantined_at: Option<i64>,
     pub consecutive_failures: i64,
     pub rotate_requested: bool,
-    pub derived_status: String,
+    /// What the liveness sweep last concluded (online, stale or offline).
+    pub derived_status: WorkerStatus,
     pub created_at: i64,
 }
 
@@ -111,14 +112,14 @@ impl WorkerRow {
             arch: self.arch.clone(),
             version: self.version.clone(),
             cpus: self.cpus,
-            runtime_state: self.runtime_state.clone(),
+            runtime_state: self.runtime_state.as_str().to_owned(),
             active_task_id: self.active_task_id.clone(),
             uptime_seconds: self.uptime_seconds,
             last_seen_at: self.last_seen_at,
             clock_skew_ms: self.clock_skew_ms,
             last_ip: self.last_ip.clone(),
             last_error: self.last_error.clone(),
-            last_error_class: self.last_error_class.clone(),
+            last_error_class: self.last_error_class.map(|class| class.as_str().to_owned()),
             last_error_at: self.last_error_at,
             consecutive_failures: self.consecutive_failures,
             created_at: self.created_at,
@@ -192,7 +193,7 @@ pub struct TaskRow {
     pub configs_done: i64,
     pub fee: f64,
     pub slippage: f64,
-    pub state: String,
+    pub state: TaskState,
     pub leased_by: Option<String>,
     pub lease_expires_at: Option<i64>,
     pub attempts: i64,
@@ -205,14 +206,10 @@ pub struct TaskRow {
 }
 
 impl TaskRow {
-    pub fn state(&self) -> TaskState {
-        TaskState::parse(&self.state).unwrap_or(TaskState::Failed)
-    }
-
     pub fn to_model(&self) -> Task {
         Task {
             id: self.id.clone(),
-            state: self.state(),
+            state: self.state,
             strategy: self.strategy.clone(),
             grid: self.grid.clone(),
             dataset_id: self.dataset_id.clone(),

@@ -129,7 +129,7 @@ pub async fn cancel(context: &EdgeContext, owner: &Owner, id: &str) -> Result<Ta
     if changed == 0 {
         return Err(FleetError::conflict(format!(
             "the task has already ended ({})",
-            row.state
+            row.state.as_str()
         )));
     }
     owned(context, owner, id).await.map(|row| row.to_model())
@@ -151,7 +151,7 @@ pub async fn retry(context: &EdgeContext, owner: &Owner, id: &str) -> Result<Tas
     if changed == 0 {
         return Err(FleetError::conflict(format!(
             "only failed or cancelled tasks can be retried; this one is {}",
-            row.state
+            row.state.as_str()
         )));
     }
     owned(context, owner, id).await.map(|row| row.to_model())

@@ -29,13 +29,14 @@ pub async fn link(
     user_id: &str,
     email: Option<&str>,
 ) -> Result<(), StorageError> {
-    let sql =
-        "INSERT INTO user_identities (issuer, subject, user_id, email) VALUES ($1, $2, $3, $4)";
+    let sql = "INSERT INTO user_identities (issuer, subject, user_id, email, created_at) \
+               VALUES ($1, $2, $3, $4, $5)";
     on_pool!(database, |pool| sqlx::query(sql)
         .bind(issuer)
         .bind(subject)
         .bind(user_id)
         .bind(email)
+        .bind(crate::clock::now())
         .execute(pool)
         .await
         .map(drop))
@@ -49,16 +50,10 @@ pub async fn list_for_user(
     issuer: &str,
     user_id: &str,
 ) -> Result<Vec<(Option<String>, i64)>, StorageError> {
-    let linked_at = match database {
-        Database::Sqlite(_) => "CAST(strftime('%s', created_at) AS INTEGER)",
-        Database::Postgres(_) => "CAST(EXTRACT(EPOCH FROM created_at) AS BIGINT)",
-    };
-    let sql = format!(
-        "SELECT email, {linked_at} FROM user_identities \
-         WHERE issuer = $1 AND user_id = $2 ORDER BY created_at, subject"
-    );
+    let sql = "SELECT email, created_at FROM user_identities \
+               WHERE issuer = $1 AND user_id = $2 ORDER BY created_at, subject";
     on_pool!(database, |pool| sqlx::query_as::<_, (Option<String>, i64)>(
-        &sql
+        sql
     )
     .bind(issuer)
     .bind(user_id)

@@ -9,4 +9,4 @@ mod http;
 pub mod identities;
 mod provider;
 
-pub use provider::{ExtraClaims, OidcProvider, OidcSettings, ProviderError, error_chain};
+pub use provider::{ExtraClaims, OidcProvider, OidcSettings, ProviderError};

@@ -24,6 +24,33 @@ macro_rules! on_pool {
     };
 }
 
+/// Runs a block of statements in one transaction on whichever pool the database has, and
+/// commits it when the block finishes without an error; a `?` inside rolls everything back.
+/// The block sees the transaction as `tx` (`.execute(&mut *tx)`) and its value is the
+/// macro's `Ok`.
+#[macro_export]
+macro_rules! in_transaction {
+    ($database:expr, |$tx:ident| $body:block) => {
+        $crate::on_pool!($database, |pool| async {
+            let mut $tx = pool.begin().await?;
+            let value = $body;
+            $tx.commit().await?;
+            Ok::<_, ::sqlx::Error>(value)
+        }
+        .await)
+    };
+    // The same, opened with a statement of the caller's (`BEGIN IMMEDIATE` on SQLite).
+    ($database:expr, $begin:expr, |$tx:ident| $body:block) => {
+        $crate::on_pool!($database, |pool| async {
+            let mut $tx = pool.begin_with($begin).await?;
+            let value = $body;
+            $tx.commit().await?;
+            Ok::<_, ::sqlx::Error>(value)
+        }
+        .await)
+    };
+}
+
 /// Which database to use.
 #[derive(Clone, Debug)]
 pub enum DatabaseConfig {
@@ -140,81 +167,54 @@ impl Database {
 
     /// Reads an instance-wide setting.
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StorageError> {
-        let value = match self {
-            Self::Sqlite(pool) => {
-                sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-                    .bind(key)
-                    .fetch_optional(pool)
-                    .await
-            }
-            Self::Postgres(pool) => {
-                sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-                    .bind(key)
-                    .fetch_optional(pool)
-                    .await
-            }
-        };
-        value.map_err(|err| self.error(&err))
+        on_pool!(self, |pool| sqlx::query_scalar(
+            "SELECT value FROM settings WHERE key = $1"
+        )
+        .bind(key)
+        .fetch_optional(pool)
+        .await)
+        .map_err(|err| self.error(&err))
     }
 
     /// Writes an instance-wide setting, replacing any previous value.
     pub async fn put_setting(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        let result = match self {
-            Self::Sqlite(pool) => sqlx::query(
-                "INSERT INTO settings (key, value) VALUES (?, ?) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-            )
-            .bind(key)
-            .bind(value)
-            .execute(pool)
-            .await
-            .map(drop),
-            Self::Postgres(pool) => sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()",
-            )
-            .bind(key)
-            .bind(value)
-            .execute(pool)
-            .await
-            .map(drop),
-        };
-        result.map_err(|err| self.error(&err))
+        on_pool!(self, |pool| sqlx::query(
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
+        )
+        .bind(key)
+        .bind(value)
+        .bind(crate::clock::now())
+        .execute(pool)
+        .await
+        .map(drop))
+        .map_err(|err| self.error(&err))
+    }
+
+    /// Writes a setting unless it has a value already, and answers the value it has now.
+    /// Concurrent first starts of several replicas agree: the first insert wins and
+    /// everyone reads it back.
+    async fn setting_or_insert(&self, key: &str, candidate: &str) -> Result<String, StorageError> {
+        on_pool!(self, |pool| sqlx::query(
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO NOTHING"
+        )
+        .bind(key)
+        .bind(candidate)
+        .bind(crate::clock::now())
+        .execute(pool)
+        .await
+        .map(drop))
+        .map_err(|err| self.error(&err))?;
+        self.setting(key).await?.ok_or_else(|| {
+            StorageError::failed(self.dependency(), "a setting vanished after it was written")
+        })
     }
 
     /// The id of this installation, minted on first start and stable afterwards.
-    ///
-    /// Concurrent first starts of several replicas agree: the first insert wins and
-    /// everyone reads it back.
     pub async fn instance_id(&self) -> Result<String, StorageError> {
-        const KEY: &str = "instance_id";
-        let candidate = uuid::Uuid::new_v4().to_string();
-        let result = match self {
-            Self::Sqlite(pool) => sqlx::query(
-                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(KEY)
-            .bind(&candidate)
-            .execute(pool)
+        self.setting_or_insert("instance_id", &uuid::Uuid::new_v4().to_string())
             .await
-            .map(drop),
-            Self::Postgres(pool) => sqlx::query(
-                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-            )
-            .bind(KEY)
-            .bind(&candidate)
-            .execute(pool)
-            .await
-            .map(drop),
-        };
-        result.map_err(|err| self.error(&err))?;
-        self.setting(KEY).await?.ok_or_else(|| {
-            StorageError::failed(
-                self.dependency(),
-                "the instance id vanished after it was written",
-            )
-        })
     }
 
     /// A random secret minted on first use and stable afterwards (64 hex characters).
@@ -223,22 +223,7 @@ impl Database {
         use rand::RngCore;
         let mut bytes = [0_u8; 32];
         rand::rng().fill_bytes(&mut bytes);
-        let candidate = hex::encode(bytes);
-        on_pool!(self, |pool| sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING"
-        )
-        .bind(key)
-        .bind(&candidate)
-        .execute(pool)
-        .await
-        .map(drop))
-        .map_err(|err| self.error(&err))?;
-        self.setting(key).await?.ok_or_else(|| {
-            StorageError::failed(
-                self.dependency(),
-                "a generated secret vanished after it was written",
-            )
-        })
+        self.setting_or_insert(key, &hex::encode(bytes)).await
     }
 
     /// Waits for running queries and closes every connection.

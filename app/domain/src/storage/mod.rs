@@ -9,7 +9,7 @@ mod database;
 mod error;
 mod objects;
 
-pub use crate::on_pool;
+pub use crate::{in_transaction, on_pool};
 pub use database::{Database, DatabaseConfig};
 pub use error::{StorageError, StorageErrorKind};
 pub use objects::{ObjectStorage, ObjectStoreConfig, ObjectWriter, S3Config};

@@ -267,7 +267,7 @@ async fn a_task_survives_kill_9_and_a_second_agent_finishes_it_without_redoing_w
         .await
         .expect("lookup")
         .expect("task");
-    assert_eq!(task.state, "done");
+    assert_eq!(task.state.as_str(), "done");
     assert_eq!(task.attempts, 2, "leased once by each agent");
     assert_eq!(results(&app, &task_id).await, total, "no config lost");
 
@@ -322,7 +322,11 @@ async fn sigterm_mid_task_posts_what_is_done_hands_the_task_back_and_exits_0() {
         .await
         .expect("lookup")
         .expect("task");
-    assert_eq!(task.state, "queued", "released, not left to expire");
+    assert_eq!(
+        task.state.as_str(),
+        "queued",
+        "released, not left to expire"
+    );
     assert_eq!((task.leased_by, task.lease_expires_at), (None, None));
     assert!(task.result_count >= before.result_count);
     assert!(task.result_count < task.configs_total);

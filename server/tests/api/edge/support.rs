@@ -181,7 +181,7 @@ pub async fn task_state(app: &TestApp, task_id: &str) -> String {
         .await
         .expect("lookup")
         .expect("the task exists");
-    task.state
+    task.state.as_str().to_owned()
 }
 
 /// Leases the next task; panics when there is none.

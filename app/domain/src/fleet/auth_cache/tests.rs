@@ -17,7 +17,7 @@ fn record(worker_id: &str) -> CredentialRecord {
             arch: "x86_64".to_owned(),
             version: "0.1.0".to_owned(),
             cpus: 1,
-            runtime_state: "idle".to_owned(),
+            runtime_state: edge_protocol::api::RuntimeState::Idle,
             active_task_id: None,
             uptime_seconds: 0,
             last_seen_at: None,
@@ -30,7 +30,7 @@ fn record(worker_id: &str) -> CredentialRecord {
             quarantined_at: None,
             consecutive_failures: 0,
             rotate_requested: false,
-            derived_status: "online".to_owned(),
+            derived_status: edge_protocol::api::WorkerStatus::Online,
             created_at: 0,
         },
     }

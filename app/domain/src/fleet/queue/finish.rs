@@ -10,7 +10,7 @@ use crate::fleet::leases::count_failure;
 use crate::fleet::rows::TaskRow;
 use crate::fleet::workers::AuthenticatedWorker;
 use crate::fleet::{EdgeContext, FleetError, now};
-use crate::storage::on_pool;
+use crate::storage::{in_transaction, on_pool};
 
 /// Ends the task: `done` when every config has a result, `cancelled` if cancel was asked.
 pub async fn complete(
@@ -66,9 +66,8 @@ pub async fn fail(
     let now = now();
     let threshold = context.settings.quarantine_after;
     let worker = &caller.worker.id;
-    let outcome: Option<(String, bool)> = on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin().await?;
-        let state: Option<String> = sqlx::query_scalar(&sql)
+    let outcome: Option<(TaskState, bool)> = in_transaction!(&context.database, |tx| {
+        let state: Option<TaskState> = sqlx::query_scalar(&sql)
             .bind(&row.id)
             .bind(worker)
             .bind(now)
@@ -78,12 +77,9 @@ pub async fn fail(
         let Some(state) = state else {
             return Ok(None);
         };
-        let quarantined =
-            state == TaskState::Failed.as_str() && count_failure!(tx, worker, threshold, now);
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Some((state, quarantined)))
-    }
-    .await)
+        let quarantined = state == TaskState::Failed && count_failure!(tx, worker, threshold, now);
+        Some((state, quarantined))
+    })
     .during("failing a task")?;
     let Some((state, quarantined)) = outcome else {
         return Err(lost(context, caller, task_id).await);
@@ -91,7 +87,6 @@ pub async fn fail(
     if quarantined {
         crate::fleet::auth_cache::changed(context, worker).await?;
     }
-    let state = TaskState::parse(&state).unwrap_or(TaskState::Failed);
     Ok(TaskOutcome { state })
 }
 
@@ -119,7 +114,7 @@ async fn finish(
     row: &TaskRow,
     sql: &str,
 ) -> Result<TaskState, FleetError> {
-    let state: Option<String> = on_pool!(&context.database, |pool| {
+    let state: Option<TaskState> = on_pool!(&context.database, |pool| {
         sqlx::query_scalar(sql)
             .bind(&row.id)
             .bind(&caller.worker.id)
@@ -128,7 +123,7 @@ async fn finish(
             .await
     })
     .during("ending a task")?;
-    match state.as_deref().and_then(TaskState::parse) {
+    match state {
         Some(state) => Ok(state),
         None => Err(lost(context, caller, task_id).await),
     }

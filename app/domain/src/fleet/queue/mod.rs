@@ -51,7 +51,7 @@ pub async fn held(
         .await?
         .filter(|row| row.owner_id == caller.worker.owner_id)
         .ok_or_else(|| FleetError::not_found("task"))?;
-    let state = row.state();
+    let state = row.state;
     if state.is_finished() {
         return Err(FleetError::conflict(format!(
             "the task has ended ({})",

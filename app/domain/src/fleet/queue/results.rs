@@ -9,7 +9,7 @@ use super::{held, held_by, lost};
 use crate::fleet::error::StorageContext;
 use crate::fleet::workers::AuthenticatedWorker;
 use crate::fleet::{EdgeContext, FleetError, now};
-use crate::storage::on_pool;
+use crate::storage::in_transaction;
 
 /// The longest equity curve a result may carry.
 pub const MAX_CURVE_POINTS: usize = 1_000;
@@ -87,8 +87,7 @@ pub async fn post_results(
                  THEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) \
                  ELSE configs_done END \
                  WHERE id = $1 RETURNING configs_done";
-    let outcome: Option<(u64, i64)> = on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin().await?;
+    let outcome: Option<(u64, i64)> = in_transaction!(&context.database, |tx| {
         let extended = sqlx::query(&extend)
             .bind(&row.id)
             .bind(&caller.worker.id)
@@ -117,10 +116,8 @@ pub async fn post_results(
             .bind(&row.id)
             .fetch_one(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Some((accepted, done)))
-    }
-    .await)
+        Some((accepted, done))
+    })
     .during("storing results")?;
     let Some((accepted, done)) = outcome else {
         return Err(lost(context, caller, task_id).await);

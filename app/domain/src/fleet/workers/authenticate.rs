@@ -8,7 +8,7 @@ use crate::fleet::auth_cache::{self, CredentialRecord};
 use crate::fleet::error::StorageContext;
 use crate::fleet::rows::{WORKER_COLUMNS, WorkerRow};
 use crate::fleet::{EdgeContext, FleetError, now};
-use crate::storage::on_pool;
+use crate::storage::{in_transaction, on_pool};
 
 /// A caller whose credential checked out.
 #[derive(Clone, Debug)]
@@ -137,8 +137,7 @@ async fn first_use(
     let used = "UPDATE worker_credentials SET awaiting_first_use = FALSE \
                 WHERE id = $1 AND awaiting_first_use";
     let clear = "UPDATE workers SET rotate_requested = FALSE WHERE id = $1";
-    let first = on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin().await?;
+    let first = in_transaction!(&context.database, |tx| {
         let first = sqlx::query(used)
             .bind(credential_id)
             .execute(&mut *tx)
@@ -148,10 +147,8 @@ async fn first_use(
         if first {
             sqlx::query(clear).bind(worker_id).execute(&mut *tx).await?;
         }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(first)
-    }
-    .await)
+        first
+    })
     .during("confirming a rotated credential")?;
     if first {
         auth_cache::changed(context, worker_id).await?;

@@ -51,7 +51,7 @@ pub async fn heartbeat(
         last_error_class: error.map(|error| error.class.as_str()),
         last_error_at: error_at,
     };
-    let back_online = worker.derived_status != WorkerStatus::Online.as_str();
+    let back_online = worker.derived_status != WorkerStatus::Online;
     let new_error = error_message.as_deref().is_some_and(|message| {
         error_at != worker.last_error_at || worker.last_error.as_deref() != Some(message)
     });

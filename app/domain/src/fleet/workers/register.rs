@@ -13,7 +13,7 @@ use crate::fleet::error::StorageContext;
 use crate::fleet::events::{self, EventKind};
 use crate::fleet::secrets::mint;
 use crate::fleet::{EdgeContext, FleetError, now, tokens};
-use crate::storage::on_pool;
+use crate::storage::in_transaction;
 
 const MAX_NAME_CHARS: usize = 80;
 
@@ -67,8 +67,7 @@ pub async fn register(
                          arch, version, cpus, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     let insert_credential = "INSERT INTO worker_credentials (id, worker_id, secret_hmac, created_at) \
                              VALUES ($1, $2, $3, $4)";
-    let owner: Option<String> = on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin().await?;
+    let owner: Option<String> = in_transaction!(&context.database, |tx| {
         let owner: Option<String> = sqlx::query_scalar(spend)
             .bind(token.id)
             .bind(now)
@@ -96,10 +95,8 @@ pub async fn register(
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(Some(owner))
-    }
-    .await)
+        Some(owner)
+    })
     .during("registering a worker")?;
     if owner.is_none() {
         // Lost the race for the last use, or the token changed since it was read.

@@ -11,7 +11,7 @@ use crate::fleet::error::StorageContext;
 use crate::fleet::events::{self, EventKind};
 use crate::fleet::secrets::mint;
 use crate::fleet::{EdgeContext, FleetError, now};
-use crate::storage::on_pool;
+use crate::storage::in_transaction;
 
 /// Issues a new credential to the calling worker; the one it called with keeps working
 /// for the grace period, so an agent that fails to save the new one is not locked out.
@@ -37,8 +37,7 @@ pub async fn rotate(
     let retire = "UPDATE worker_credentials SET expires_at = $1 \
                   WHERE worker_id = $2 AND id <> $3 AND revoked_at IS NULL \
                   AND (expires_at IS NULL OR expires_at > $1)";
-    on_pool!(&context.database, |pool| async {
-        let mut tx = pool.begin().await?;
+    in_transaction!(&context.database, |tx| {
         sqlx::query(insert)
             .bind(&credential.id)
             .bind(worker_id)
@@ -58,9 +57,7 @@ pub async fn rotate(
             .bind(&credential.id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await
-    }
-    .await)
+    })
     .during("rotating a credential")?;
     auth_cache::changed(context, worker_id).await?;
     events::record(
