@@ -5,6 +5,8 @@
 //! - [`site`]: which site a request belongs to and the public URL of every site.
 //! - [`fleet`]: edge agents, enrollment tokens, datasets, tasks and results.
 //! - [`auth`]: the one auth and session layer used by landing, docs and the product.
+//! - [`errors`]: what every server function's error type shares: stable codes, HTTP
+//!   statuses, internal causes logged and never sent.
 //!
 //! The server-side rules and storage behind the server functions live in the `domain`
 //! crate (`app/domain`), which only the server build compiles.
@@ -12,6 +14,7 @@
 pub mod admin;
 pub mod auth;
 pub mod beta;
+pub mod errors;
 pub mod fleet;
 pub mod site;
 pub mod ui;

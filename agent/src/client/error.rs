@@ -3,14 +3,14 @@
 //! The run loop decides between retrying, stopping and reporting from these methods
 //! alone, so the rules live here once rather than at every call site.
 
-use edge_protocol::api::{ApiError, ErrorClass, ErrorCode};
+use edge_protocol::api::{ApiError, ErrorClass, ErrorCode, error_chain};
 use reqwest::StatusCode;
 
 /// Why a call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// No answer: the connection failed, timed out, or broke mid-body.
-    #[error("could not reach the server: {}", chain(.0))]
+    #[error("could not reach the server: {}", error_chain(.0))]
     Network(#[source] reqwest::Error),
     /// The server answered with an error.
     #[error("the server answered {status}: {error}")]
@@ -22,19 +22,6 @@ pub enum ClientError {
     /// nothing was sent.
     #[error("{0}")]
     Insecure(String),
-}
-
-/// reqwest's own message is "error sending request"; the reason (refused, DNS, TLS) is in
-/// its sources.
-fn chain(err: &reqwest::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl ClientError {

@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 
-use super::model::{AdminUser, AuditFilter, AuditPage, Overview, UserPage, UserStatus};
+use super::model::{AdminError, AdminUser, AuditFilter, AuditPage, Overview, UserPage, UserStatus};
+use crate::auth::model::Role;
 #[cfg(feature = "ssr")]
-use crate::auth::api::with_status;
-use crate::auth::model::{AuthError, Role};
+use crate::errors::with_status;
 
 /// Counts for the admin overview.
 #[server(prefix = "/api", endpoint = "admin/overview")]
-pub async fn admin_overview() -> Result<Overview, AuthError> {
+pub async fn admin_overview() -> Result<Overview, AdminError> {
     with_status(super::handlers::overview().await)
 }
 
@@ -19,25 +19,25 @@ pub async fn admin_overview() -> Result<Overview, AuthError> {
 pub async fn list_users(
     #[server(default)] q: String,
     #[server(default)] page: u32,
-) -> Result<UserPage, AuthError> {
+) -> Result<UserPage, AdminError> {
     with_status(super::handlers::users(q, page).await)
 }
 
 /// Makes a user an administrator or a plain user; their sessions get new ids.
 #[server(prefix = "/api", endpoint = "admin/set_role")]
-pub async fn set_user_role(user_id: String, role: Role) -> Result<AdminUser, AuthError> {
+pub async fn set_user_role(user_id: String, role: Role) -> Result<AdminUser, AdminError> {
     with_status(super::handlers::set_role(user_id, role).await)
 }
 
 /// Disables (ending every session at once) or enables an account.
 #[server(prefix = "/api", endpoint = "admin/set_status")]
-pub async fn set_user_status(user_id: String, status: UserStatus) -> Result<AdminUser, AuthError> {
+pub async fn set_user_status(user_id: String, status: UserStatus) -> Result<AdminUser, AdminError> {
     with_status(super::handlers::set_status(user_id, status).await)
 }
 
 /// Ends every session of a user.
 #[server(prefix = "/api", endpoint = "admin/end_sessions")]
-pub async fn end_user_sessions(user_id: String) -> Result<AdminUser, AuthError> {
+pub async fn end_user_sessions(user_id: String) -> Result<AdminUser, AdminError> {
     with_status(super::handlers::end_user_sessions(user_id).await)
 }
 
@@ -48,6 +48,6 @@ pub async fn audit_log(
     #[server(default)]
     filter: AuditFilter,
     #[server(default)] page: u32,
-) -> Result<AuditPage, AuthError> {
+) -> Result<AuditPage, AdminError> {
     with_status(super::handlers::audit_log(filter, page).await)
 }

@@ -7,10 +7,11 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::audit_log;
-use super::model::{AuditEntry, AuditFilter};
+use super::model::{AdminError, AuditEntry, AuditFilter};
 use super::paging::{Pagination, query_string};
-use crate::auth::model::{AuditAction, AuthError};
+use crate::auth::model::AuditAction;
 use crate::auth::require::{Audience, RequireUser};
+use crate::errors::ServerFnFailure as _;
 use crate::ui::time::{format_utc, iso};
 
 #[component]
@@ -113,7 +114,7 @@ fn AuditTable() -> impl IntoView {
                             />
                         })
                     }
-                    Err(AuthError::InvalidInput { .. }) => EitherOf3::C(view! {
+                    Err(AdminError::InvalidInput { .. }) => EitherOf3::C(view! {
                         <p class="alert" role="alert">"Check the highlighted filters."</p>
                     }),
                     Err(err) => EitherOf3::C(view! { <p class="alert" role="alert">{err.to_string()}</p> }),

@@ -9,9 +9,9 @@ use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
 use super::api::{EndUserSessions, SetUserRole, SetUserStatus, list_users};
-use super::model::{AdminUser, UserStatus};
+use super::model::{AdminError, AdminUser, UserStatus};
 use super::paging::{Pagination, query_string};
-use crate::auth::model::{AuthError, CurrentUser, Role};
+use crate::auth::model::{CurrentUser, Role};
 use crate::auth::require::{Audience, RequireUser};
 use crate::beta::forms::FormAlert;
 use crate::ui::time::{format_utc, iso};
@@ -33,11 +33,11 @@ pub fn UsersPage() -> impl IntoView {
 /// The message of an action's failure, field errors included.
 fn action_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
 where
-    S: ServerFn<Error = AuthError> + Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AdminError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || match action.value().get() {
-        Some(Err(AuthError::InvalidInput { fields })) => Some(
+        Some(Err(AdminError::InvalidInput { fields })) => Some(
             fields
                 .into_iter()
                 .map(|field| field.message)

@@ -2,11 +2,13 @@
 //!
 //! They take form-encoded bodies, so the sign-in and register forms also work as plain
 //! HTML forms without JavaScript. Errors are typed ([`AuthError`]) and answered with a
-//! matching HTTP status.
+//! matching HTTP status (see [`crate::errors`]).
 
 use leptos::prelude::*;
 
 use super::model::{AuthError, CurrentUser, ProviderLinks, SessionInfo};
+#[cfg(feature = "ssr")]
+use crate::errors::with_status;
 
 /// Creates an account, unless the email already has one. The answer is the same either
 /// way and signs nobody in, so it cannot tell anyone which emails are registered: the
@@ -75,7 +77,8 @@ pub async fn end_other_sessions() -> Result<u32, AuthError> {
 /// The identity provider's name for the "Sign in with …" button, if one is configured.
 #[server(prefix = "/api", endpoint = "auth/provider")]
 pub async fn sign_in_provider() -> Result<Option<String>, AuthError> {
-    let context = use_context::<super::ssr::context::AuthContext>().ok_or(AuthError::Internal)?;
+    let context =
+        use_context::<domain::accounts::context::AuthContext>().ok_or(AuthError::Internal)?;
     Ok(context
         .oidc
         .as_ref()
@@ -86,18 +89,4 @@ pub async fn sign_in_provider() -> Result<Option<String>, AuthError> {
 #[server(prefix = "/api", endpoint = "auth/linked_identities")]
 pub async fn linked_identities() -> Result<ProviderLinks, AuthError> {
     with_status(super::ssr::oidc::linked_identities().await)
-}
-
-/// Sets the response status (and `Retry-After`, when it has one) that matches an error.
-#[cfg(feature = "ssr")]
-pub fn with_status<T>(result: Result<T, AuthError>) -> Result<T, AuthError> {
-    if let Err(err) = &result
-        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-    {
-        response.set_status(err.status_code());
-        if let Some(seconds) = err.retry_after_secs() {
-            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
-        }
-    }
-    result
 }

@@ -1,8 +1,8 @@
 //! Wire types of the auth layer, shared by the server and the browser.
 
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
-use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+pub use crate::errors::ServerFnFailure;
 
 pub use app_model::auth::{AuditAction, CurrentUser, FieldError, Role, SessionInfo};
 
@@ -148,29 +148,22 @@ pub enum AuthError {
     Request { message: String },
 }
 
-impl AuthError {
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self::InvalidInput {
-            fields: vec![FieldError::new(field, message)],
-        }
+impl ServerFnFailure for AuthError {
+    const INTERNAL: Self = Self::Internal;
+
+    fn invalid(fields: Vec<FieldError>) -> Self {
+        Self::InvalidInput { fields }
     }
 
-    /// The message for one field, if this error names it.
-    pub fn message_for(&self, field: &str) -> Option<String> {
+    fn field_errors(&self) -> &[FieldError] {
         match self {
-            Self::InvalidInput { fields } => fields
-                .iter()
-                .find(|f| f.field == field)
-                .map(|f| f.message.clone()),
-            _ => None,
+            Self::InvalidInput { fields } => fields,
+            _ => &[],
         }
     }
-}
 
-#[cfg(feature = "ssr")]
-impl AuthError {
-    /// The HTTP status a response with this error carries.
-    pub fn status_code(&self) -> http::StatusCode {
+    #[cfg(feature = "ssr")]
+    fn status_code(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
             Self::InvalidInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -185,8 +178,7 @@ impl AuthError {
         }
     }
 
-    /// Seconds for a `Retry-After` header, for the errors that have one.
-    pub const fn retry_after_secs(&self) -> Option<u64> {
+    fn retry_after_secs(&self) -> Option<u64> {
         match self {
             Self::TooManyAttempts { retry_after_secs } | Self::Busy { retry_after_secs } => {
                 Some(*retry_after_secs)
@@ -206,26 +198,9 @@ impl From<domain::accounts::AccountError> for AuthError {
             AccountError::Invalid(fields) => Self::InvalidInput { fields },
             AccountError::NotFound => Self::NotFound,
             AccountError::Busy { retry_after_secs } => Self::Busy { retry_after_secs },
-            AccountError::Internal { during, cause } => {
-                tracing::error!(error = %cause, "{during} failed");
-                Self::Internal
-            }
+            AccountError::Internal { during, cause } => Self::internal(during, &cause),
         }
     }
 }
 
-impl FromServerFnError for AuthError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        // On the server this means the request itself was malformed (bad arguments):
-        // a client error, not a server failure.
-        #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::BAD_REQUEST);
-        }
-        Self::Request {
-            message: value.to_string(),
-        }
-    }
-}
+crate::server_fn_error!(AuthError);

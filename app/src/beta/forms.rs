@@ -9,6 +9,7 @@ use server_fn::ServerFn;
 use crate::auth::api::me;
 use crate::auth::model::AuthError;
 use crate::auth::return_to::safe_return_to;
+use crate::errors::ServerFnFailure as _;
 
 /// Where to go after signing in: the page's `returnTo`, if it is a same-site path.
 pub fn use_return_to() -> Memo<String> {

@@ -8,10 +8,11 @@
 
 use leptos::prelude::*;
 
-use super::model::{CreatedToken, Dataset, EnrollmentToken, NewTask, Task, Worker, WorkerEvent};
+use super::model::{
+    CreatedToken, Dataset, EnrollmentToken, FleetError, NewTask, Task, Worker, WorkerEvent,
+};
 #[cfg(feature = "ssr")]
-use crate::auth::api::with_status;
-use crate::auth::model::AuthError;
+use crate::errors::with_status;
 
 /// Creates an enrollment token; the response is the only time its secret is shown.
 #[server(prefix = "/api", endpoint = "fleet/create_token")]
@@ -19,73 +20,73 @@ pub async fn create_enrollment_token(
     #[server(default)] label: Option<String>,
     #[server(default)] max_uses: Option<i64>,
     #[server(default)] expires_in_minutes: Option<i64>,
-) -> Result<CreatedToken, AuthError> {
+) -> Result<CreatedToken, FleetError> {
     with_status(super::handlers::create_token(label, max_uses, expires_in_minutes).await)
 }
 
 /// The caller's enrollment tokens, newest first.
 #[server(prefix = "/api", endpoint = "fleet/tokens")]
-pub async fn list_enrollment_tokens() -> Result<Vec<EnrollmentToken>, AuthError> {
+pub async fn list_enrollment_tokens() -> Result<Vec<EnrollmentToken>, FleetError> {
     with_status(super::handlers::tokens().await)
 }
 
 /// Revokes an enrollment token at once.
 #[server(prefix = "/api", endpoint = "fleet/revoke_token")]
-pub async fn revoke_enrollment_token(id: String) -> Result<EnrollmentToken, AuthError> {
+pub async fn revoke_enrollment_token(id: String) -> Result<EnrollmentToken, FleetError> {
     with_status(super::handlers::revoke_token(id).await)
 }
 
 /// The caller's workers, with their status.
 #[server(prefix = "/api", endpoint = "fleet/workers")]
-pub async fn list_workers() -> Result<Vec<Worker>, AuthError> {
+pub async fn list_workers() -> Result<Vec<Worker>, FleetError> {
     with_status(super::handlers::workers().await)
 }
 
 /// One worker and its event timeline.
 #[server(prefix = "/api", endpoint = "fleet/worker")]
-pub async fn worker_detail(id: String) -> Result<(Worker, Vec<WorkerEvent>), AuthError> {
+pub async fn worker_detail(id: String) -> Result<(Worker, Vec<WorkerEvent>), FleetError> {
     with_status(super::handlers::worker(id).await)
 }
 
 /// Acts on a worker: `disable`, `enable`, `release` (lift a quarantine),
 /// `rotate_credential` or `revoke_credentials`.
 #[server(prefix = "/api", endpoint = "fleet/worker_action")]
-pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthError> {
+pub async fn change_worker(id: String, action: String) -> Result<Worker, FleetError> {
     with_status(super::handlers::change_worker(id, action).await)
 }
 
 /// The caller's datasets, newest first.
 #[server(prefix = "/api", endpoint = "fleet/datasets")]
-pub async fn list_datasets() -> Result<Vec<Dataset>, AuthError> {
+pub async fn list_datasets() -> Result<Vec<Dataset>, FleetError> {
     with_status(super::handlers::datasets().await)
 }
 
 /// Creates a task: a strategy over a dataset for every config of a parameter grid.
 #[server(prefix = "/api", endpoint = "fleet/create_task")]
-pub async fn create_task(task: NewTask) -> Result<Task, AuthError> {
+pub async fn create_task(task: NewTask) -> Result<Task, FleetError> {
     with_status(super::handlers::create_task(task).await)
 }
 
 /// The caller's tasks, newest first.
 #[server(prefix = "/api", endpoint = "fleet/tasks")]
-pub async fn list_tasks() -> Result<Vec<Task>, AuthError> {
+pub async fn list_tasks() -> Result<Vec<Task>, FleetError> {
     with_status(super::handlers::tasks().await)
 }
 
 /// One task and its progress.
 #[server(prefix = "/api", endpoint = "fleet/task")]
-pub async fn task_detail(id: String) -> Result<Task, AuthError> {
+pub async fn task_detail(id: String) -> Result<Task, FleetError> {
     with_status(super::handlers::task(id).await)
 }
 
 /// Cancels a task: at once when queued, within one task heartbeat when running.
 #[server(prefix = "/api", endpoint = "fleet/cancel_task")]
-pub async fn cancel_task(id: String) -> Result<Task, AuthError> {
+pub async fn cancel_task(id: String) -> Result<Task, FleetError> {
     with_status(super::handlers::cancel_task(id).await)
 }
 
 /// Puts a failed or cancelled task back in the queue.
 #[server(prefix = "/api", endpoint = "fleet/retry_task")]
-pub async fn retry_task(id: String) -> Result<Task, AuthError> {
+pub async fn retry_task(id: String) -> Result<Task, FleetError> {
     with_status(super::handlers::retry_task(id).await)
 }

@@ -3,17 +3,18 @@
 //! anyone's (`Owner::may_access`), so every change is audited naming who acted, whose
 //! object it was and what changed.
 
-use edge_protocol::api::ErrorCode;
 use leptos::prelude::use_context;
 
-use super::model::{CreatedToken, Dataset, EnrollmentToken, NewTask, Task, Worker, WorkerEvent};
-use crate::auth::model::{AuditAction, AuthError};
-use crate::auth::ssr::audit;
+use super::model::{
+    CreatedToken, Dataset, EnrollmentToken, FleetError, NewTask, Task, Worker, WorkerEvent,
+};
+use crate::auth::model::AuditAction;
 use crate::auth::ssr::guard::{Caller, require_user};
-use crate::auth::ssr::request::internal;
+use crate::errors::ServerFnFailure;
+use domain::audit;
 use domain::fleet::tokens::TokenRequest;
 use domain::fleet::workers::WorkerAction;
-use domain::fleet::{EdgeContext, FleetError, Owner, datasets, tasks, tokens, workers};
+use domain::fleet::{EdgeContext, Owner, datasets, tasks, tokens, workers};
 
 /// Who is calling, and the fleet they act through.
 struct Acting {
@@ -39,10 +40,10 @@ impl Acting {
     }
 }
 
-async fn acting() -> Result<Acting, AuthError> {
+async fn acting() -> Result<Acting, FleetError> {
     let caller = require_user().await?;
     let context = use_context::<EdgeContext>()
-        .ok_or_else(|| internal("finding the fleet context", &"not provided"))?;
+        .ok_or_else(|| FleetError::internal("finding the fleet context", &"not provided"))?;
     let owner = Owner {
         user_id: caller.user.id.clone(),
         is_admin: caller.is_admin(),
@@ -54,51 +55,31 @@ async fn acting() -> Result<Acting, AuthError> {
     })
 }
 
-async fn caller() -> Result<(EdgeContext, Owner), AuthError> {
+async fn caller() -> Result<(EdgeContext, Owner), FleetError> {
     let acting = acting().await?;
     Ok((acting.context, acting.owner))
 }
 
 /// The owner of a task the caller may see (to name them in the audit log).
-async fn task_owner(acting: &Acting, id: &str) -> Result<String, AuthError> {
+async fn task_owner(acting: &Acting, id: &str) -> Result<String, FleetError> {
     tasks::owned(&acting.context, &acting.owner, id)
         .await
         .map(|row| row.owner_id)
-        .map_err(refused)
-}
-
-/// The app's error for a fleet error: field messages stay on their fields.
-fn refused(err: FleetError) -> AuthError {
-    match err {
-        FleetError::Refused {
-            code,
-            message,
-            field,
-            ..
-        } => match code {
-            ErrorCode::NotFound => AuthError::NotFound,
-            ErrorCode::Forbidden => AuthError::Forbidden,
-            ErrorCode::Conflict => AuthError::Conflict { message },
-            _ => AuthError::field(field.unwrap_or("form"), message),
-        },
-        storage @ FleetError::Storage { .. } => internal("a fleet operation", &storage),
-    }
+        .map_err(FleetError::from)
 }
 
 pub async fn create_token(
     label: Option<String>,
     max_uses: Option<i64>,
     expires_in_minutes: Option<i64>,
-) -> Result<CreatedToken, AuthError> {
+) -> Result<CreatedToken, FleetError> {
     let acting = acting().await?;
     let request = TokenRequest {
         label,
         max_uses,
         ttl_secs: expires_in_minutes.map(|minutes| minutes.saturating_mul(60)),
     };
-    let created = tokens::create(&acting.context, &acting.owner, request)
-        .await
-        .map_err(refused)?;
+    let created = tokens::create(&acting.context, &acting.owner, request).await?;
     let owner = acting.owner.user_id.clone();
     acting
         .audit(
@@ -111,22 +92,21 @@ pub async fn create_token(
     Ok(created)
 }
 
-pub async fn tokens() -> Result<Vec<EnrollmentToken>, AuthError> {
+pub async fn tokens() -> Result<Vec<EnrollmentToken>, FleetError> {
     let (context, owner) = caller().await?;
-    tokens::list(&context, &owner).await.map_err(refused)
+    tokens::list(&context, &owner)
+        .await
+        .map_err(FleetError::from)
 }
 
-pub async fn revoke_token(id: String) -> Result<EnrollmentToken, AuthError> {
+pub async fn revoke_token(id: String) -> Result<EnrollmentToken, FleetError> {
     let acting = acting().await?;
     let owner = tokens::find(&acting.context, &id)
-        .await
-        .map_err(refused)?
+        .await?
         .filter(|row| acting.owner.may_access(&row.owner_id))
-        .ok_or(AuthError::NotFound)?
+        .ok_or(FleetError::NotFound)?
         .owner_id;
-    let revoked = tokens::revoke(&acting.context, &acting.owner, &id)
-        .await
-        .map_err(refused)?;
+    let revoked = tokens::revoke(&acting.context, &acting.owner, &id).await?;
     acting
         .audit(
             AuditAction::FleetTokenRevoked,
@@ -138,19 +118,21 @@ pub async fn revoke_token(id: String) -> Result<EnrollmentToken, AuthError> {
     Ok(revoked)
 }
 
-pub async fn workers() -> Result<Vec<Worker>, AuthError> {
+pub async fn workers() -> Result<Vec<Worker>, FleetError> {
     let (context, owner) = caller().await?;
-    workers::list(&context, &owner).await.map_err(refused)
+    workers::list(&context, &owner)
+        .await
+        .map_err(FleetError::from)
 }
 
-pub async fn worker(id: String) -> Result<(Worker, Vec<WorkerEvent>), AuthError> {
+pub async fn worker(id: String) -> Result<(Worker, Vec<WorkerEvent>), FleetError> {
     let (context, owner) = caller().await?;
     workers::detail(&context, &owner, &id)
         .await
-        .map_err(refused)
+        .map_err(FleetError::from)
 }
 
-pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthError> {
+pub async fn change_worker(id: String, action: String) -> Result<Worker, FleetError> {
     let acting = acting().await?;
     let (action, audited) = match action.as_str() {
         "disable" => (WorkerAction::Disable, AuditAction::FleetWorkerDisabled),
@@ -165,31 +147,29 @@ pub async fn change_worker(id: String, action: String) -> Result<Worker, AuthErr
             AuditAction::FleetCredentialsRevoked,
         ),
         _ => {
-            return Err(AuthError::field(
+            return Err(FleetError::field(
                 "action",
                 "Choose disable, enable, release, rotate_credential or revoke_credentials.",
             ));
         }
     };
-    let worker = workers::act(&acting.context, &acting.owner, &id, action)
-        .await
-        .map_err(refused)?;
+    let worker = workers::act(&acting.context, &acting.owner, &id, action).await?;
     acting
         .audit(audited, &worker.owner_id, "worker", &worker.id)
         .await;
     Ok(worker)
 }
 
-pub async fn datasets() -> Result<Vec<Dataset>, AuthError> {
+pub async fn datasets() -> Result<Vec<Dataset>, FleetError> {
     let (context, owner) = caller().await?;
-    datasets::list(&context, &owner).await.map_err(refused)
+    datasets::list(&context, &owner)
+        .await
+        .map_err(FleetError::from)
 }
 
-pub async fn create_task(task: NewTask) -> Result<Task, AuthError> {
+pub async fn create_task(task: NewTask) -> Result<Task, FleetError> {
     let acting = acting().await?;
-    let created = tasks::create(&acting.context, &acting.owner, &task)
-        .await
-        .map_err(refused)?;
+    let created = tasks::create(&acting.context, &acting.owner, &task).await?;
     // The task belongs to its dataset's owner, who may not be the caller.
     let owner = task_owner(&acting, &created.id).await?;
     acting
@@ -198,37 +178,35 @@ pub async fn create_task(task: NewTask) -> Result<Task, AuthError> {
     Ok(created)
 }
 
-pub async fn tasks() -> Result<Vec<Task>, AuthError> {
+pub async fn tasks() -> Result<Vec<Task>, FleetError> {
     let (context, owner) = caller().await?;
-    tasks::list(&context, &owner).await.map_err(refused)
+    tasks::list(&context, &owner)
+        .await
+        .map_err(FleetError::from)
 }
 
-pub async fn task(id: String) -> Result<Task, AuthError> {
+pub async fn task(id: String) -> Result<Task, FleetError> {
     let (context, owner) = caller().await?;
     tasks::owned(&context, &owner, &id)
         .await
         .map(|row| row.to_model())
-        .map_err(refused)
+        .map_err(FleetError::from)
 }
 
-pub async fn cancel_task(id: String) -> Result<Task, AuthError> {
+pub async fn cancel_task(id: String) -> Result<Task, FleetError> {
     let acting = acting().await?;
     let owner = task_owner(&acting, &id).await?;
-    let cancelled = tasks::cancel(&acting.context, &acting.owner, &id)
-        .await
-        .map_err(refused)?;
+    let cancelled = tasks::cancel(&acting.context, &acting.owner, &id).await?;
     acting
         .audit(AuditAction::FleetTaskCancelled, &owner, "task", &id)
         .await;
     Ok(cancelled)
 }
 
-pub async fn retry_task(id: String) -> Result<Task, AuthError> {
+pub async fn retry_task(id: String) -> Result<Task, FleetError> {
     let acting = acting().await?;
     let owner = task_owner(&acting, &id).await?;
-    let retried = tasks::retry(&acting.context, &acting.owner, &id)
-        .await
-        .map_err(refused)?;
+    let retried = tasks::retry(&acting.context, &acting.owner, &id).await?;
     acting
         .audit(AuditAction::FleetTaskRetried, &owner, "task", &id)
         .await;

@@ -1,8 +1,9 @@
 //! The one guard every server function and route uses to check who is calling.
 
 use super::super::model::{AuthError, Role};
-use super::request::{AuthRequest, internal};
-use super::users::{self, UserRecord};
+use super::request::AuthRequest;
+use crate::errors::ServerFnFailure as _;
+use domain::accounts::users::{self, UserRecord};
 
 /// A signed-in, active caller.
 pub struct Caller {
@@ -54,7 +55,7 @@ pub async fn optional_user_in(
     };
     let user = users::find_by_id(request.database(), &signed_in.user_id)
         .await
-        .map_err(|err| internal("loading the signed-in user", &err))?;
+        .map_err(|err| AuthError::internal("loading the signed-in user", &err))?;
     match user {
         Some(user) if user.is_active() => Ok((request, Some((user, signed_in.handle)))),
         _ => {

@@ -1,11 +1,12 @@
 //! The bodies of the auth server functions (see `auth::api` for their endpoints).
 
 use super::super::model::{AuthError, CurrentUser, SessionInfo};
-use super::audit::AuditAction;
 use super::guard::{self, Caller};
-use super::registry;
-use super::request::{AuthRequest, internal};
+use super::request::AuthRequest;
+use crate::errors::ServerFnFailure as _;
+use domain::audit::AuditAction;
 use domain::sessions::destroy_records;
+use domain::sessions::registry;
 
 /// Creates the account if the email is free. A taken email gets exactly the same answer
 /// (same status, same empty body, no session, same hashing work), so registration cannot
@@ -21,7 +22,7 @@ pub async fn register(
     use super::super::model::Role;
 
     let request = AuthRequest::current().await?;
-    let created = super::accounts::create_password_account(
+    let created = domain::accounts::manage::create_password_account(
         &request.context,
         &email,
         &display_name,
@@ -78,9 +79,9 @@ fn send_plain_form_to_sign_in() {
 }
 
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthError> {
-    use super::input::Email;
-    use super::throttle;
-    use super::{password as passwords, users};
+    use domain::accounts::input::Email;
+    use domain::accounts::throttle;
+    use domain::accounts::{password as passwords, users};
 
     if password.chars().count() > passwords::MAX_LENGTH {
         return Err(AuthError::WrongCredentials);
@@ -89,14 +90,14 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
     let user = match Email::parse(&email) {
         Ok(email) => users::find_by_email(request.database(), &email)
             .await
-            .map_err(|err| internal("looking up an account", &err))?,
+            .map_err(|err| AuthError::internal("looking up an account", &err))?,
         Err(_) => None,
     };
     let ip = request.client.ip.clone().unwrap_or_default();
     let locks = match &user {
         Some(user) => throttle::locks(request.database(), &user.id, &ip, user.locked_until)
             .await
-            .map_err(|err| internal("reading failed sign-ins", &err))?,
+            .map_err(|err| AuthError::internal("reading failed sign-ins", &err))?,
         None => throttle::Locks::default(),
     };
     // Whether the attempt was made while locked, decided before the (slow) password check.
@@ -134,7 +135,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AuthE
     };
     throttle::clear(request.database(), &user.id, &ip)
         .await
-        .map_err(|err| internal("clearing failed sign-ins", &err))?;
+        .map_err(|err| AuthError::internal("clearing failed sign-ins", &err))?;
     if locks.any() {
         request
             .audit_about(
@@ -155,11 +156,12 @@ async fn count_failure(
     request: &AuthRequest,
     user_id: &str,
     ip: &str,
-    policy: super::throttle::LockoutPolicy,
+    policy: domain::accounts::throttle::LockoutPolicy,
 ) -> Result<(), AuthError> {
-    let outcome = super::throttle::record_failure(request.database(), user_id, ip, policy)
-        .await
-        .map_err(|err| internal("counting a failed password", &err))?;
+    let outcome =
+        domain::accounts::throttle::record_failure(request.database(), user_id, ip, policy)
+            .await
+            .map_err(|err| AuthError::internal("counting a failed password", &err))?;
     for (locked, scope, duration) in [
         (outcome.address_locked, "address", policy.duration),
         (outcome.account_locked, "account", policy.account_duration()),
@@ -198,7 +200,7 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AuthError> {
-    use super::{password as passwords, throttle, users};
+    use domain::accounts::{password as passwords, throttle, users};
 
     let Caller { request, user, .. } = guard::require_user().await?;
     passwords::check_strength(&new_password, &[&user.email, &user.display_name]).map_err(
@@ -212,7 +214,7 @@ pub async fn change_password(
     let ip = request.client.ip.clone().unwrap_or_default();
     let locks = throttle::locks(request.database(), &user.id, &ip, user.locked_until)
         .await
-        .map_err(|err| internal("reading failed sign-ins", &err))?;
+        .map_err(|err| AuthError::internal("reading failed sign-ins", &err))?;
     if let Some(retry_after_secs) = locks.retry_after() {
         return Err(AuthError::TooManyAttempts { retry_after_secs });
     }
@@ -234,18 +236,18 @@ pub async fn change_password(
     }
     throttle::clear(request.database(), &user.id, &ip)
         .await
-        .map_err(|err| internal("clearing failed sign-ins", &err))?;
+        .map_err(|err| AuthError::internal("clearing failed sign-ins", &err))?;
     let hash = hash
         .ok_or(AuthError::Internal)?
-        .map_err(|err| internal("hashing a password", &err))?;
+        .map_err(|err| AuthError::internal("hashing a password", &err))?;
     users::set_password(request.database(), &user.id, &hash)
         .await
-        .map_err(|err| internal("storing a password", &err))?;
+        .map_err(|err| AuthError::internal("storing a password", &err))?;
     // A new session id: whoever held the old one is out, and so is every other session.
     let handle = request.start_session(&user.id).await?;
     let ended = registry::remove_all_for_user(request.database(), &user.id, Some(&handle))
         .await
-        .map_err(|err| internal("ending other sessions", &err))?;
+        .map_err(|err| AuthError::internal("ending other sessions", &err))?;
     destroy_records(&request.context.sessions, &ended).await;
     request
         .audit_own(
@@ -266,7 +268,7 @@ pub async fn sessions() -> Result<Vec<SessionInfo>, AuthError> {
         caller.request.context.limits,
     )
     .await
-    .map_err(|err| internal("listing sessions", &err))?;
+    .map_err(|err| AuthError::internal("listing sessions", &err))?;
     Ok(listed
         .into_iter()
         .map(|session| SessionInfo {
@@ -290,7 +292,7 @@ pub async fn end_session(id: String) -> Result<(), AuthError> {
     } else {
         let session_id = registry::remove_one(request.database(), &caller.user.id, &id)
             .await
-            .map_err(|err| internal("ending a session", &err))?
+            .map_err(|err| AuthError::internal("ending a session", &err))?
             .ok_or(AuthError::NotFound)?;
         destroy_records(&request.context.sessions, &[session_id]).await;
     }
@@ -311,7 +313,7 @@ pub async fn end_other_sessions() -> Result<u32, AuthError> {
     let ended =
         registry::remove_all_for_user(request.database(), &caller.user.id, Some(&caller.handle))
             .await
-            .map_err(|err| internal("ending sessions", &err))?;
+            .map_err(|err| AuthError::internal("ending sessions", &err))?;
     destroy_records(&request.context.sessions, &ended).await;
     if !ended.is_empty() {
         request
@@ -327,8 +329,8 @@ pub async fn end_other_sessions() -> Result<u32, AuthError> {
 
 /// Renames the caller; answers the user as they are now.
 pub async fn update_profile(display_name: String) -> Result<CurrentUser, AuthError> {
-    use super::input::DisplayName;
-    use super::users;
+    use domain::accounts::input::DisplayName;
+    use domain::accounts::users;
 
     let Caller { request, user, .. } = guard::require_user().await?;
     let name = DisplayName::parse(&display_name)
@@ -336,7 +338,7 @@ pub async fn update_profile(display_name: String) -> Result<CurrentUser, AuthErr
     if name.as_str() != user.display_name {
         users::set_display_name(request.database(), &user.id, &name)
             .await
-            .map_err(|err| internal("renaming a user", &err))?;
+            .map_err(|err| AuthError::internal("renaming a user", &err))?;
         request
             .audit_own(
                 AuditAction::ProfileUpdated,

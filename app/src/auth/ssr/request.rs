@@ -1,12 +1,13 @@
 //! What an auth function knows about its caller: the auth context, the session, the client.
 
+use crate::errors::ServerFnFailure as _;
 use leptos::prelude::*;
 use tower_sessions::Session;
 
 use super::super::model::AuthError;
-use super::audit::{self, AuditAction};
-use super::context::AuthContext;
-use super::registry;
+use domain::accounts::context::AuthContext;
+use domain::audit::{self, AuditAction};
+use domain::sessions::registry;
 use domain::storage::Database;
 
 /// The session key holding the signed-in user's id.
@@ -67,7 +68,8 @@ impl AuthRequest {
     /// The signed-in session, if there is one that is still valid: within the absolute
     /// and idle timeouts and still in the registry. Anything else is destroyed on the spot.
     pub async fn signed_in(&self) -> Result<Option<SignedIn>, AuthError> {
-        let read = |err: tower_sessions::session::Error| internal("reading the session", &err);
+        let read =
+            |err: tower_sessions::session::Error| AuthError::internal("reading the session", &err);
         let Some(user_id) = self
             .session
             .get::<String>(USER_ID_KEY)
@@ -94,7 +96,7 @@ impl AuthRequest {
         }
         let entry = registry::find(self.database(), &handle)
             .await
-            .map_err(|err| internal("reading the session registry", &err))?;
+            .map_err(|err| AuthError::internal("reading the session registry", &err))?;
         let Some(entry) = entry.filter(|entry| {
             entry.user_id == user_id && now - entry.last_seen_at < limits.idle_secs()
         }) else {
@@ -109,12 +111,12 @@ impl AuthRequest {
         if now - entry.last_seen_at >= touch_every {
             registry::touch(self.database(), &handle, &self.client)
                 .await
-                .map_err(|err| internal("recording session activity", &err))?;
+                .map_err(|err| AuthError::internal("recording session activity", &err))?;
             // A write makes the session layer save the record, which moves its expiry.
             self.session
                 .insert(LAST_SEEN_KEY, now)
                 .await
-                .map_err(|err| internal("writing a session", &err))?;
+                .map_err(|err| AuthError::internal("writing a session", &err))?;
         }
         Ok(Some(SignedIn { user_id, handle }))
     }
@@ -155,7 +157,8 @@ impl AuthRequest {
     /// including its registry row.
     pub async fn start_session(&self, user_id: &str) -> Result<String, AuthError> {
         self.forget_registry_row().await?;
-        let write = |err: tower_sessions::session::Error| internal("writing a session", &err);
+        let write =
+            |err: tower_sessions::session::Error| AuthError::internal("writing a session", &err);
         self.session.cycle_id().await.map_err(write)?;
         self.session.clear().await;
         let handle = uuid::Uuid::new_v4().to_string();
@@ -174,7 +177,7 @@ impl AuthRequest {
         let session_id = self.saved_session_id().await?;
         registry::insert(self.database(), &handle, &session_id, user_id, &self.client)
             .await
-            .map_err(|err| internal("registering a session", &err))?;
+            .map_err(|err| AuthError::internal("registering a session", &err))?;
         Ok(handle)
     }
 
@@ -186,9 +189,9 @@ impl AuthRequest {
         details: serde_json::Value,
     ) -> Result<(), AuthError> {
         self.start_session(user_id).await?;
-        super::users::record_sign_in(self.database(), user_id)
+        domain::accounts::users::record_sign_in(self.database(), user_id)
             .await
-            .map_err(|err| internal("recording a sign-in", &err))?;
+            .map_err(|err| AuthError::internal("recording a sign-in", &err))?;
         self.audit_own(AuditAction::SignIn, user_id, details).await;
         Ok(())
     }
@@ -199,11 +202,11 @@ impl AuthRequest {
             .session
             .get::<String>(HANDLE_KEY)
             .await
-            .map_err(|err| internal("reading the session", &err))?;
+            .map_err(|err| AuthError::internal("reading the session", &err))?;
         if let Some(handle) = handle {
             registry::remove_handle(self.database(), &handle)
                 .await
-                .map_err(|err| internal("ending a session", &err))?;
+                .map_err(|err| AuthError::internal("ending a session", &err))?;
         }
         Ok(())
     }
@@ -214,7 +217,7 @@ impl AuthRequest {
         self.session
             .flush()
             .await
-            .map_err(|err| internal("ending a session", &err))
+            .map_err(|err| AuthError::internal("ending a session", &err))
     }
 
     /// Gives the signed-in session a new id, keeping its data (after a role change).
@@ -222,11 +225,11 @@ impl AuthRequest {
         self.session
             .cycle_id()
             .await
-            .map_err(|err| internal("renewing a session id", &err))?;
+            .map_err(|err| AuthError::internal("renewing a session id", &err))?;
         let session_id = self.saved_session_id().await?;
         registry::renewed(self.database(), handle, &session_id)
             .await
-            .map_err(|err| internal("renewing a session id", &err))
+            .map_err(|err| AuthError::internal("renewing a session id", &err))
     }
 
     /// Saves the session now, so its (new) id is known.
@@ -234,16 +237,10 @@ impl AuthRequest {
         self.session
             .save()
             .await
-            .map_err(|err| internal("saving a session", &err))?;
+            .map_err(|err| AuthError::internal("saving a session", &err))?;
         self.session
             .id()
             .map(|id| id.to_string())
-            .ok_or_else(|| internal("saving a session", &"the saved session has no id"))
+            .ok_or_else(|| AuthError::internal("saving a session", &"the saved session has no id"))
     }
-}
-
-/// Logs an internal failure and turns it into the opaque error clients see.
-pub fn internal(what: &str, err: &dyn std::fmt::Display) -> AuthError {
-    tracing::error!(error = %err, "{what} failed");
-    AuthError::Internal
 }

@@ -8,18 +8,19 @@
 //! Linking happens only from the account page, by a signed-in user who then also proves
 //! the provider identity is theirs.
 
+use crate::errors::ServerFnFailure as _;
 use openidconnect::IdTokenClaims;
 use openidconnect::core::CoreGenderClaim;
 
 use super::super::super::model::{
     AuthError, LinkedIdentity, ProviderLinks, ProviderSignInError, Role,
 };
-use super::super::accounts::{self, Actor};
-use super::super::audit::AuditAction;
 use super::super::guard;
-use super::super::input::{DisplayName, Email};
-use super::super::request::{AuthRequest, internal};
-use super::super::users::{self, UserRecord};
+use super::super::request::AuthRequest;
+use domain::accounts::input::{DisplayName, Email};
+use domain::accounts::manage::{self as accounts, Actor};
+use domain::accounts::users::{self, UserRecord};
+use domain::audit::AuditAction;
 use domain::oidc::identities;
 use domain::oidc::{ExtraClaims, OidcProvider};
 
@@ -180,7 +181,7 @@ pub async fn linked_identities() -> Result<ProviderLinks, AuthError> {
         &caller.user.id,
     )
     .await
-    .map_err(|err| internal("listing linked identities", &err))?;
+    .map_err(|err| AuthError::internal("listing linked identities", &err))?;
     Ok(ProviderLinks {
         provider: Some(provider.settings.display_name.clone()),
         linked: linked

@@ -24,11 +24,12 @@ use tower_sessions::Session;
 
 use super::super::super::model::{PROVIDER_LINK_PATH, ProviderSignInError};
 use super::super::super::return_to::{encode, safe_return_to};
-use super::super::context::AuthContext;
 use super::super::request::{AuthRequest, ClientInfo};
 use super::accounts::{Claims, account_for, apply_role_mapping, failed, link_to};
 use crate::site::{Site, SiteUrls};
-use domain::oidc::{OidcProvider, error_chain};
+use domain::accounts::context::AuthContext;
+use domain::oidc::OidcProvider;
+use edge_protocol::api::error_chain;
 
 pub use super::super::super::model::PROVIDER_START_PATH as START_PATH;
 pub const CALLBACK_PATH: &str = "/auth/oidc/callback";
@@ -239,7 +240,7 @@ async fn authorization_url(
         nonce: nonce.secret().clone(),
         pkce_verifier: verifier.secret().clone(),
         return_to: return_to.to_owned(),
-        started_at: chrono::Utc::now().timestamp(),
+        started_at: domain::clock::now(),
         site,
         link_user,
     };
@@ -290,7 +291,7 @@ async fn finish(
     query: CallbackQuery,
 ) -> Result<(), ProviderSignInError> {
     let provider = provider(&request.context)?;
-    let fresh = chrono::Utc::now().timestamp() - pending.started_at < PENDING_FOR_SECS;
+    let fresh = domain::clock::now() - pending.started_at < PENDING_FOR_SECS;
     let state_matches = query
         .state
         .as_deref()
