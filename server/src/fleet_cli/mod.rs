@@ -18,6 +18,7 @@ use domain::fleet::datasets::ImportError;
 use domain::fleet::tokens::TokenRequest;
 use domain::fleet::{EdgeContext, FleetError, Owner, datasets, tasks, tokens};
 use domain::storage::{Database, ObjectStorage};
+use edge_protocol::dataset::LayoutOverrides;
 
 pub use workers::WorkerCommand;
 
@@ -45,14 +46,31 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum DatasetCommand {
-    /// Check and store an OHLCV CSV file; prints the dataset id.
+    /// Check an OHLCV CSV file, convert it into the dataset format and store it; prints
+    /// the dataset id. The layout is detected as on the upload page (header names in any
+    /// case and order, `,` `;` or tab, dates or Unix seconds or milliseconds, headerless
+    /// kline files); the flags override any part of it.
     Import {
         #[arg(long)]
         owner: String,
         /// A name for the dataset [default: the file name]
         #[arg(long)]
         name: Option<String>,
-        /// The CSV file: `time,open,high,low,close,volume`.
+        /// The character between fields: comma, semicolon or tab [default: detected]
+        #[arg(long)]
+        delimiter: Option<String>,
+        /// Whether the first row names the columns: yes or no [default: detected]
+        #[arg(long)]
+        header: Option<String>,
+        /// Rows without candles to skip after the header [default: detected]
+        #[arg(long)]
+        skip_rows: Option<String>,
+        /// Which column holds each field, counted from 1, e.g.
+        /// `time=1,open=2,high=3,low=4,close=5,volume=6` (`volume=none` without volumes)
+        /// [default: detected from the header's names]
+        #[arg(long)]
+        columns: Option<String>,
+        /// The CSV file.
         file: PathBuf,
     },
 }
@@ -194,7 +212,21 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
             .await;
             Ok(created.token)
         }
-        FleetCommand::Dataset(DatasetCommand::Import { owner, name, file }) => {
+        FleetCommand::Dataset(DatasetCommand::Import {
+            owner,
+            name,
+            delimiter,
+            header,
+            skip_rows,
+            columns,
+            file,
+        }) => {
+            let overrides = LayoutOverrides::from_parts(
+                delimiter.as_deref(),
+                header.as_deref(),
+                skip_rows.as_deref(),
+                columns.as_deref(),
+            )?;
             let owner = owner_by_email(&context.database, &owner).await?;
             let opened = tokio::fs::File::open(&file)
                 .await
@@ -206,7 +238,7 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
             });
             // The same streaming import as an upload from the app: the file is read in
             // chunks, never whole, and refused as soon as it passes the size limit.
-            match datasets::import(context, &owner, &name, file_chunks(opened)).await {
+            match datasets::import(context, &owner, &name, &overrides, file_chunks(opened)).await {
                 Ok(dataset) => {
                     let action = AuditAction::FleetDatasetUploaded;
                     audit_change(context, action, &owner.user_id, "dataset", &dataset.id).await;

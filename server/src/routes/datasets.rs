@@ -1,5 +1,7 @@
 //! `POST /api/fleet/datasets/upload?name=<name>`: a dataset upload from a page of the beta
-//! host, answered with the stored dataset as JSON (201).
+//! host, answered with the stored dataset as JSON (201). The file's layout is detected
+//! from its first bytes; `delimiter`, `header`, `skip_rows` and `columns` in the query
+//! override any part of it (as the upload page's preview lets its owner correct).
 //!
 //! A plain route rather than a server function: a server function reads its whole body
 //! and caps it at 2 MB, and a year of minute candles is about 25 MB. The body is the CSV
@@ -30,7 +32,7 @@ use bytes::Bytes;
 use domain::audit;
 use domain::fleet::datasets::{self, ImportError};
 use domain::fleet::{FleetError, Owner};
-use edge_protocol::dataset::DatasetProblem;
+use edge_protocol::dataset::{DatasetProblem, LayoutOverrides};
 use futures::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
@@ -58,9 +60,24 @@ pub fn routes(state: &AppState) -> Router {
         .with_state(state.clone())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct UploadQuery {
     name: Option<String>,
+    delimiter: Option<String>,
+    header: Option<String>,
+    skip_rows: Option<String>,
+    columns: Option<String>,
+}
+
+impl UploadQuery {
+    fn overrides(&self) -> Result<LayoutOverrides, String> {
+        LayoutOverrides::from_parts(
+            self.delimiter.as_deref(),
+            self.header.as_deref(),
+            self.skip_rows.as_deref(),
+            self.columns.as_deref(),
+        )
+    }
 }
 
 /// A refused upload: a stable `code`, a message for people, and for some codes details.
@@ -123,14 +140,19 @@ async fn upload(
         let (status, refusal) = refusal(ImportError::TooLarge { limit });
         return refuse(&mut body, status, refusal).await;
     }
-    let name = query
-        .ok()
-        .and_then(|Query(query)| query.name)
-        .unwrap_or_default();
+    let query = query.map(|Query(query)| query).unwrap_or_default();
+    let overrides = match query.overrides() {
+        Ok(overrides) => overrides,
+        Err(message) => {
+            let refusal = UploadError::new("invalid_layout", message);
+            return refuse(&mut body, StatusCode::BAD_REQUEST, refusal).await;
+        }
+    };
+    let name = query.name.unwrap_or_default();
     let stall = state.config().upload_stall_timeout;
     let imported = {
         let paced = pin!(cut_off_when_slow(&mut body, stall));
-        datasets::import(state.edge(), &owner, &name, paced).await
+        datasets::import(state.edge(), &owner, &name, &overrides, paced).await
     };
     match imported {
         Ok(dataset) => {

@@ -436,6 +436,36 @@ fn fleet_commands_create_a_token_a_dataset_and_a_task_and_show_it() {
     );
     assert_eq!(code, Some(2));
     assert!(stderr.contains("line 3: time 1 is not after"), "{stderr}");
+
+    // Files in other shapes are detected as on the upload page, and the flags correct it.
+    let import = |file: &str, text: &str, flags: &[&str]| {
+        let path = data.join(file);
+        std::fs::write(&path, text).expect("write");
+        let path = path.to_str().expect("path").to_owned();
+        command_in(
+            data,
+            "dataset",
+            &[&["import"][..], &owner, flags, &[path.as_str()]].concat(),
+            "",
+        )
+    };
+    let pandas =
+        ",Open,High,Low,Close,Volume\n2024-01-02,10,11,9,10.5,5\n2024-01-03,10.5,12,10,11,6\n";
+    let (code, _, stderr) = import("pandas.csv", pandas, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let unnamed = "a;b;c;d;e\n1704153600;10;11;9;10,5\n1704240000;10,5;12;10;11\n";
+    let (code, _, stderr) = import("unnamed.csv", unnamed, &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("line 1: the header `a,b,c,d,e` names no open"),
+        "{stderr}"
+    );
+    let columns = ["--columns", "time=1,open=2,high=3,low=4,close=5"];
+    let (code, _, stderr) = import("unnamed.csv", unnamed, &columns);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = import("unnamed.csv", unnamed, &["--delimiter", "pipe"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("comma, semicolon or tab"), "{stderr}");
     let (code, _, stderr) = command_in(
         data,
         "token",

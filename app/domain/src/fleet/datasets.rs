@@ -1,18 +1,20 @@
-//! Datasets: OHLCV CSV files checked as they stream in, kept in the object store, streamed
-//! to the agents that run tasks over them.
+//! Datasets: OHLCV CSV files in whatever shape people have them, converted into the
+//! dataset format as they stream in, kept in the object store, streamed to the agents that
+//! run tasks over them.
 
 use bytes::Bytes;
 use edge_protocol::api::ErrorCode;
-use edge_protocol::dataset::DatasetError;
+use edge_protocol::dataset::{DatasetError, LayoutOverrides};
 use futures::{Stream, StreamExt};
 use uuid::Uuid;
 
-use super::dataset_check::Checker;
+use super::dataset_convert::Converter;
 use super::error::StorageContext;
 use super::rows::{DATASET_COLUMNS, DatasetRow};
 use super::{EdgeContext, FleetError, Owner, now};
 use crate::storage::{ObjectWriter, StorageError, on_pool};
 use app_model::fleet::Dataset;
+use tokio::sync::mpsc;
 
 const MAX_NAME_CHARS: usize = 120;
 
@@ -52,14 +54,17 @@ impl std::fmt::Display for ImportError {
     }
 }
 
-/// Checks and stores a CSV file as it streams in: at most `LP_EDGE_DATASET_MAX_BYTES` are
-/// read, the rows are checked and the bytes hashed on the blocking pool while the object
-/// is written in parts, and the row is recorded only once the object is complete. On any
-/// refusal or failure the partial object is removed and no row exists.
+/// Converts and stores a CSV file as it streams in: at most `LP_EDGE_DATASET_MAX_BYTES`
+/// are read; the layout is detected from the first bytes (keeping what `overrides` chose),
+/// the rows are checked, rewritten into the dataset format and hashed on the blocking pool
+/// while the converted file is written to the object store in parts; the row is recorded
+/// only once the object is complete. On any refusal or failure the partial object is
+/// removed and no row exists.
 pub async fn import<S, E>(
     context: &EdgeContext,
     owner: &Owner,
     name: &str,
+    overrides: &LayoutOverrides,
     mut body: S,
 ) -> Result<Dataset, ImportError>
 where
@@ -75,41 +80,57 @@ where
         .into());
     }
     let limits = context.settings.dataset_limits;
-    let mut checker = Checker::start(limits).ok_or(ImportError::Busy)?;
+    let (mut converter, output) = Converter::start(limits, *overrides).ok_or(ImportError::Busy)?;
     let id = Uuid::new_v4().to_string();
     let object_key = format!("datasets/{}/{id}.csv", owner.user_id);
-    let mut writer = context.objects.writer(&object_key);
-    let mut size = 0_usize;
-    let mut check_stopped = false;
-    while let Some(chunk) = body.next().await {
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(err) => {
-                tracing::info!(error = %err, "a dataset upload broke off");
-                return Err(refuse(writer, ImportError::Interrupted).await);
+    let writer = context.objects.writer(&object_key);
+
+    // The upload feeds the conversion while its output is stored: two loops side by side,
+    // each ending its queue when it stops, so neither can wait on the other for ever.
+    let feeding = async {
+        let mut read = 0_usize;
+        let outcome = loop {
+            let chunk = match body.next().await {
+                None => break Fed::Whole { read },
+                Some(Err(err)) => {
+                    tracing::info!(error = %err, "a dataset upload broke off");
+                    break Fed::Interrupted;
+                }
+                Some(Ok(chunk)) => chunk,
+            };
+            read = read.saturating_add(chunk.len());
+            if read > limits.max_bytes {
+                break Fed::TooLarge;
+            }
+            if !converter.feed(chunk).await {
+                break Fed::Stopped;
             }
         };
-        size = size.saturating_add(chunk.len());
-        if size > limits.max_bytes {
-            let limit = limits.max_bytes;
-            return Err(refuse(writer, ImportError::TooLarge { limit }).await);
-        }
-        if !checker.feed(chunk.clone()).await {
-            check_stopped = true;
-            break;
-        }
-        if let Err(err) = writer.write(chunk).await {
-            return Err(refuse(writer, stored_nothing("storing a dataset", err)).await);
-        }
+        converter.end_input();
+        outcome
+    };
+    let (fed, (writer, stored)) = futures::join!(feeding, store(writer, output));
+    let verdict = converter.finish().await;
+
+    let refusal = match fed {
+        Fed::Interrupted => Some(ImportError::Interrupted),
+        Fed::TooLarge => Some(ImportError::TooLarge {
+            limit: limits.max_bytes,
+        }),
+        Fed::Whole { read: 0 } => Some(ImportError::Empty),
+        Fed::Whole { .. } | Fed::Stopped => None,
+    };
+    if let Some(refusal) = refusal {
+        return Err(refuse(writer, refusal).await);
     }
-    if size == 0 {
-        return Err(refuse(writer, ImportError::Empty).await);
+    if let Err(err) = stored {
+        return Err(refuse(writer, stored_nothing("storing a dataset", err)).await);
     }
-    let checked = match checker.finish().await {
-        Ok(Ok(checked)) if !check_stopped => checked,
+    let converted = match verdict {
+        Ok(Ok(converted)) if !matches!(fed, Fed::Stopped) => converted,
         Ok(Err(invalid)) => return Err(refuse(writer, ImportError::Invalid(invalid)).await),
         Ok(Ok(_)) | Err(_) => {
-            tracing::error!("the dataset check ended without a verdict");
+            tracing::error!("the dataset conversion ended without a verdict");
             let failed = FleetError::refused(ErrorCode::Internal, "the dataset check failed");
             return Err(refuse(writer, failed.into()).await);
         }
@@ -124,11 +145,11 @@ where
         id,
         owner_id: owner.user_id.clone(),
         name: name.to_owned(),
-        rows: i64::try_from(checked.summary.rows).unwrap_or(i64::MAX),
-        size_bytes: i64::try_from(size).unwrap_or(i64::MAX),
-        sha256: checked.sha256,
-        first_time: checked.summary.first_time,
-        last_time: checked.summary.last_time,
+        rows: i64::try_from(converted.summary.rows).unwrap_or(i64::MAX),
+        size_bytes: i64::try_from(converted.size).unwrap_or(i64::MAX),
+        sha256: converted.sha256,
+        first_time: converted.summary.first_time,
+        last_time: converted.summary.last_time,
         created_at: now(),
     };
     // The object is written first so that a row always points at a whole object; an
@@ -141,6 +162,32 @@ where
         return Err(err.into());
     }
     Ok(row.to_model())
+}
+
+/// How the upload's side of an import ended.
+enum Fed {
+    /// The body ended after `read` bytes.
+    Whole { read: usize },
+    /// The body broke off or stalled.
+    Interrupted,
+    /// The body passed the size limit; reading stopped there.
+    TooLarge,
+    /// The conversion stopped reading: it has refused the file.
+    Stopped,
+}
+
+/// Writes the converted file's chunks to the object as they come. On a failure it stops,
+/// which ends the output queue and with it the conversion.
+async fn store(
+    mut writer: ObjectWriter,
+    mut output: mpsc::Receiver<Bytes>,
+) -> (ObjectWriter, Result<(), StorageError>) {
+    while let Some(chunk) = output.recv().await {
+        if let Err(err) = writer.write(chunk).await {
+            return (writer, Err(err));
+        }
+    }
+    (writer, Ok(()))
 }
 
 /// Aborts the partial object before answering, so a refused upload leaves nothing behind.

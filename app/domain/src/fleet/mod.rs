@@ -3,7 +3,7 @@
 
 pub mod auth_cache;
 mod context;
-mod dataset_check;
+mod dataset_convert;
 pub mod datasets;
 mod error;
 pub mod events;

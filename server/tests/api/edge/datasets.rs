@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use domain::fleet::Owner;
 use domain::fleet::datasets::{self, ImportError};
+use edge_protocol::dataset::LayoutOverrides;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -351,7 +352,14 @@ async fn an_object_whose_row_cannot_be_written_is_removed() {
     };
     let body = bytes::Bytes::from(csv(60));
     let chunks = futures::stream::iter([Ok::<_, std::convert::Infallible>(body)]);
-    let refused = datasets::import(edge(&app), &ghost, "orphan", chunks).await;
+    let refused = datasets::import(
+        edge(&app),
+        &ghost,
+        "orphan",
+        &LayoutOverrides::default(),
+        chunks,
+    )
+    .await;
     assert!(
         matches!(refused, Err(ImportError::Fleet(_))),
         "{:?}",
@@ -372,7 +380,8 @@ async fn an_import_fed_in_chunks_stops_at_the_limit_and_leaves_nothing() {
             .map(|chunk| Ok::<_, std::convert::Infallible>(bytes::Bytes::copy_from_slice(chunk)))
             .collect::<Vec<_>>(),
     );
-    let refused = datasets::import(edge(&app), &ada, "big", chunks).await;
+    let refused =
+        datasets::import(edge(&app), &ada, "big", &LayoutOverrides::default(), chunks).await;
     assert!(
         matches!(refused, Err(ImportError::TooLarge { limit: 4096 })),
         "{:?}",
@@ -499,7 +508,8 @@ async fn checking_a_large_file_leaves_the_async_thread_free() {
     };
     let started = std::time::Instant::now();
     let chunks = futures::stream::iter([Ok::<_, std::convert::Infallible>(text)]);
-    let imported = datasets::import(edge(&app), &ada, "big", chunks).await;
+    let imported =
+        datasets::import(edge(&app), &ada, "big", &LayoutOverrides::default(), chunks).await;
     let elapsed = started.elapsed().as_millis();
     ticker.abort();
     assert!(imported.is_ok(), "{:?}", imported.map(|dataset| dataset.id));

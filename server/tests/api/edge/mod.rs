@@ -3,6 +3,7 @@
 
 mod agent;
 mod audit;
+mod dataset_formats;
 mod datasets;
 mod enrollment;
 mod liveness;

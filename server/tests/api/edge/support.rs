@@ -4,6 +4,7 @@ use app_model::fleet::NewTask;
 use domain::fleet::tokens::{self, TokenRequest};
 use domain::fleet::workers::{self, WorkerAction};
 use domain::fleet::{EdgeContext, Owner, datasets, tasks};
+use edge_protocol::dataset::LayoutOverrides;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, count, register};
@@ -123,11 +124,17 @@ pub fn heartbeat_body() -> Value {
 pub async fn dataset(app: &TestApp, owner: &Owner, rows: usize) -> String {
     let body = bytes::Bytes::from(csv(rows));
     let chunks = futures::stream::iter([Ok::<_, std::convert::Infallible>(body)]);
-    datasets::import(edge(app), owner, "zigzag.csv", chunks)
-        .await
-        .map_err(|err| format!("{err:?}"))
-        .expect("dataset")
-        .id
+    datasets::import(
+        edge(app),
+        owner,
+        "zigzag.csv",
+        &LayoutOverrides::default(),
+        chunks,
+    )
+    .await
+    .map_err(|err| format!("{err:?}"))
+    .expect("dataset")
+    .id
 }
 
 /// Uploads a dataset as a page of the beta host does: the file is the body of a
@@ -138,8 +145,18 @@ pub async fn upload(
     body: impl Into<reqwest::Body>,
     cookie: Option<&str>,
 ) -> (u16, Value) {
+    upload_with(app, &[("name", name)], body, cookie).await
+}
+
+/// [`upload`] with any query: the name and the layout's overrides.
+pub async fn upload_with(
+    app: &TestApp,
+    query: &[(&str, &str)],
+    body: impl Into<reqwest::Body>,
+    cookie: Option<&str>,
+) -> (u16, Value) {
     let mut request = crate::helpers::beta_post(app, "fleet/datasets/upload")
-        .query(&[("name", name)])
+        .query(query)
         .header("content-type", "text/csv")
         .body(body);
     if let Some(cookie) = cookie {
