@@ -47,7 +47,7 @@ pub enum TokenCommand {
 #[derive(Debug, Subcommand)]
 pub enum DatasetCommand {
     /// Check an OHLCV CSV file, convert it into the dataset format and store it; prints
-    /// the dataset id. The layout is detected as on the upload page (header names in any
+    /// the dataset id. The layout is detected as for an upload over HTTP (header names in any
     /// case and order, `,` `;` or tab, dates or Unix seconds or milliseconds, headerless
     /// kline files); the flags override any part of it.
     Import {

@@ -1,7 +1,7 @@
 //! `POST /api/fleet/datasets/upload?name=<name>`: a dataset upload from a page of the beta
 //! host, answered with the stored dataset as JSON (201). The file's layout is detected
 //! from its first bytes; `delimiter`, `header`, `skip_rows` and `columns` in the query
-//! override any part of it (as the upload page's preview lets its owner correct).
+//! override any part of it, so the file's owner can correct what detection got wrong.
 //!
 //! A plain route rather than a server function: a server function reads its whole body
 //! and caps it at 2 MB, and a year of minute candles is about 25 MB. The body is the CSV

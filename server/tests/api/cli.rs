@@ -437,7 +437,7 @@ fn fleet_commands_create_a_token_a_dataset_and_a_task_and_show_it() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("line 3: time 1 is not after"), "{stderr}");
 
-    // Files in other shapes are detected as on the upload page, and the flags correct it.
+    // Files in other shapes are detected as for an upload, and the flags correct it.
     let import = |file: &str, text: &str, flags: &[&str]| {
         let path = data.join(file);
         std::fs::write(&path, text).expect("write");

@@ -1,6 +1,6 @@
 //! Where a file keeps its candles: the delimiter, whether a header row comes first, which
 //! rows to skip, and which column holds each field. [`detect`](super::detect) proposes a
-//! layout from a file's first rows; a person (the upload page, `luckyplans dataset import`)
+//! layout from a file's first rows; a person (the upload query, `luckyplans dataset import`)
 //! may correct any part of it with [`LayoutOverrides`].
 
 use serde::{Deserialize, Serialize};
