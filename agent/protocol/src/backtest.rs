@@ -36,27 +36,87 @@ pub struct CurvePoint {
     pub equity: f64,
 }
 
-/// The figures of one config's run. Ratios are fractions (`0.12` is 12 %).
+/// The figures of one config's run. Ratios are fractions (`0.12` is 12 %), durations are
+/// seconds. A figure that has no value for a run (a profit factor without losing trades, the
+/// best trade of a run without trades) is `None`, never a made-up number. Fields added after
+/// the first protocol version default when an older agent leaves them out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Metrics {
     /// Final equity over starting equity, minus one.
     pub total_return: f64,
-    /// The total return as a yearly rate, from the candles' spacing.
+    /// The dataset's last close over its first open, minus one: what holding did.
+    #[serde(default)]
+    pub buy_and_hold_return: f64,
+    /// The total return as a compound yearly rate (CAGR), from the candles' time span.
     pub annualised_return: f64,
+    /// Standard deviation of per-bar returns, annualised.
+    #[serde(default)]
+    pub volatility: f64,
     /// Mean over standard deviation of per-bar returns, annualised.
     pub sharpe: f64,
     /// Like Sharpe, with only the downside deviation below.
     pub sortino: f64,
+    /// CAGR over max drawdown; `None` without a drawdown.
+    #[serde(default)]
+    pub calmar: Option<f64>,
     /// The largest fall from a peak of equity, as a fraction of that peak.
     pub max_drawdown: f64,
+    /// The longest time from a peak of equity until equity stood there again (or the end).
+    #[serde(default)]
+    pub max_drawdown_duration: i64,
+    /// The mean depth of the drawdowns, each at its deepest.
+    #[serde(default)]
+    pub average_drawdown: f64,
     /// Round trips that ended above their entry, over all round trips.
     pub win_rate: f64,
     /// Round trips (entries).
     pub trades: u32,
     /// Bars ended in the market, over all bars.
     pub exposure: f64,
+    /// The best round trip's return.
+    #[serde(default)]
+    pub best_trade: Option<f64>,
+    /// The worst round trip's return.
+    #[serde(default)]
+    pub worst_trade: Option<f64>,
+    /// The mean round trip's return.
+    #[serde(default)]
+    pub average_trade: Option<f64>,
+    /// The longest round trip, entry to exit.
+    #[serde(default)]
+    pub max_trade_duration: Option<i64>,
+    /// The mean round trip, entry to exit.
+    #[serde(default)]
+    pub average_trade_duration: Option<i64>,
+    /// Gross gains over gross losses of the round trips; `None` without a losing trade.
+    #[serde(default)]
+    pub profit_factor: Option<f64>,
+    /// The mean return of a round trip (win rate times average win plus loss rate times
+    /// average loss).
+    #[serde(default)]
+    pub expectancy: Option<f64>,
 }
+
+/// One round trip: bought at an open, sold at a later open (or at the last close).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Trade {
+    /// Unix seconds of the entry bar.
+    pub entry_time: i64,
+    /// Unix seconds of the exit bar.
+    pub exit_time: i64,
+    /// The fill price of the entry, costs included.
+    pub entry_price: f64,
+    /// The fill price of the exit, costs included.
+    pub exit_price: f64,
+    /// Exit over entry, minus one, after costs.
+    #[serde(rename = "return")]
+    pub trade_return: f64,
+}
+
+/// The most trades one result carries; a run with more reports the first ones and says so.
+pub const MAX_TRADES_PER_RESULT: usize = 10_000;
 
 impl Metrics {
     /// Whether every figure is a finite number: JSON cannot carry NaN or infinity, and a
@@ -70,8 +130,17 @@ impl Metrics {
             self.max_drawdown,
             self.win_rate,
             self.exposure,
+            self.volatility,
+            self.buy_and_hold_return,
+            self.average_drawdown,
         ]
-        .iter()
-        .all(|value| value.is_finite())
+        .into_iter()
+        .chain(self.calmar)
+        .chain(self.best_trade)
+        .chain(self.worst_trade)
+        .chain(self.average_trade)
+        .chain(self.profit_factor)
+        .chain(self.expectancy)
+        .all(f64::is_finite)
     }
 }

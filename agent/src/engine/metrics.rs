@@ -110,6 +110,7 @@ impl Accumulator {
             } else {
                 0.0
             },
+            ..Metrics::default()
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::backtest::{Costs, CurvePoint, Metrics};
+use crate::backtest::{Costs, CurvePoint, Metrics, Trade};
 use crate::strategy::{StrategyConfig, StrategyName};
 
 /// The most results one `POST …/results` call may carry.
@@ -129,6 +129,12 @@ pub struct ConfigResult {
     pub metrics: Metrics,
     /// Equity at evenly spaced bars, at most 1,000 points.
     pub equity_curve: Vec<CurvePoint>,
+    /// The round trips in order, at most `MAX_TRADES_PER_RESULT`.
+    #[serde(default)]
+    pub trades: Vec<Trade>,
+    /// Whether the run made more trades than `trades` holds.
+    #[serde(default)]
+    pub trades_truncated: bool,
 }
 
 /// `POST /edge/v1/tasks/{id}/results`: a batch of results.
