@@ -26,7 +26,8 @@ const productionArgs = [
 
 export default defineConfig({
   testDir: "./tests",
-  outputDir: "./test-results",
+  // Screenshots and traces land under target/, which CI keeps as artifacts.
+  outputDir: "../target/playwright",
   fullyParallel: true,
   workers: 2,
   retries: 0,

@@ -3,7 +3,9 @@
 //! - [`beta`] and [`admin`]: the signed-in product (beta host) and its admin section (admin host).
 //! - [`ui`]: the design system — document shell, header, footer, theme switch, 404 page.
 //! - [`site`]: which site a request belongs to and the public URL of every site.
-//! - [`fleet`]: edge agents, enrollment tokens, datasets, tasks and results.
+//! - [`fleet`]: edge agents and enrollment tokens, and the server functions of the whole
+//!   fleet (datasets, tasks and results too).
+//! - [`datasets`] and [`backtests`]: the pages for data and for backtests and their results.
 //! - [`auth`]: the one auth and session layer used by landing, docs and the product.
 //! - [`errors`]: what every server function's error type shares: stable codes, HTTP
 //!   statuses, internal causes logged and never sent.
@@ -13,7 +15,9 @@
 
 pub mod admin;
 pub mod auth;
+pub mod backtests;
 pub mod beta;
+pub mod datasets;
 pub mod errors;
 pub mod fleet;
 pub mod site;

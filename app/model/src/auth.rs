@@ -89,6 +89,7 @@ pub enum AuditAction {
     FleetTaskCancelled,
     FleetTaskRetried,
     FleetDatasetUploaded,
+    FleetDatasetDeleted,
 }
 
 impl AuditAction {
@@ -119,11 +120,12 @@ impl AuditAction {
             Self::FleetTaskCancelled => "fleet_task_cancelled",
             Self::FleetTaskRetried => "fleet_task_retried",
             Self::FleetDatasetUploaded => "fleet_dataset_uploaded",
+            Self::FleetDatasetDeleted => "fleet_dataset_deleted",
         }
     }
 
     /// Every action, in the order the audit log viewer offers them.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::Register,
         Self::SignIn,
         Self::SignInFailed,
@@ -149,6 +151,7 @@ impl AuditAction {
         Self::FleetTaskCancelled,
         Self::FleetTaskRetried,
         Self::FleetDatasetUploaded,
+        Self::FleetDatasetDeleted,
     ];
 
     /// How the audit log viewer names it.
@@ -179,6 +182,7 @@ impl AuditAction {
             Self::FleetTaskCancelled => "Task cancelled",
             Self::FleetTaskRetried => "Task retried",
             Self::FleetDatasetUploaded => "Dataset uploaded",
+            Self::FleetDatasetDeleted => "Dataset deleted",
         }
     }
 

@@ -8,10 +8,10 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::audit_log;
 use super::model::{AdminError, AuditEntry, AuditFilter};
-use super::paging::{Pagination, query_string};
 use crate::auth::model::AuditAction;
 use crate::auth::require::{Audience, RequireUser};
 use crate::errors::ServerFnFailure as _;
+use crate::ui::paging::{Pagination, query_string};
 use crate::ui::time::{format_utc, iso};
 
 #[component]

@@ -9,7 +9,6 @@ mod audit;
 mod handlers;
 pub mod model;
 mod overview;
-mod paging;
 mod users;
 
 use leptos::prelude::*;

@@ -10,10 +10,10 @@ use server_fn::ServerFn;
 
 use super::api::{EndUserSessions, SetUserRole, SetUserStatus, list_users};
 use super::model::{AdminError, AdminUser, UserStatus};
-use super::paging::{Pagination, query_string};
 use crate::auth::model::{CurrentUser, Role};
 use crate::auth::require::{Audience, RequireUser};
 use crate::beta::forms::FormAlert;
+use crate::ui::paging::{Pagination, query_string};
 use crate::ui::time::{format_utc, iso};
 
 #[component]

@@ -9,7 +9,7 @@ use server_fn::ServerFn;
 use crate::auth::api::me;
 use crate::auth::model::AuthError;
 use crate::auth::return_to::safe_return_to;
-use crate::errors::ServerFnFailure as _;
+use crate::errors::ServerFnFailure;
 
 /// Where to go after signing in: the page's `returnTo`, if it is a same-site path.
 pub fn use_return_to() -> Memo<String> {
@@ -49,7 +49,8 @@ where
 /// The message for one field from the action's last result.
 pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
 where
-    S: ServerFn<Error = AuthError> + Clone + Send + Sync + 'static,
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Error: ServerFnFailure + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || {
@@ -64,12 +65,13 @@ where
 /// A message for the whole form (errors that belong to no single field).
 pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<String>>
 where
-    S: ServerFn<Error = AuthError> + Clone + Send + Sync + 'static,
+    S: ServerFn + Clone + Send + Sync + 'static,
+    S::Error: ServerFnFailure + std::fmt::Display + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || match action.value().get() {
-        Some(Err(AuthError::InvalidInput { .. })) | Some(Ok(_)) | None => None,
-        Some(Err(err)) => Some(err.to_string()),
+        Some(Err(err)) if err.field_errors().is_empty() => Some(err.to_string()),
+        _ => None,
     })
 }
 

@@ -1,7 +1,9 @@
 //! The product app served on the beta host.
 
 mod account;
+mod dashboard;
 pub(crate) mod forms;
+pub(crate) mod frame;
 mod home;
 pub(crate) mod login;
 pub(crate) mod nav;
@@ -15,6 +17,9 @@ use leptos_router::{
     path,
 };
 
+use crate::backtests::{BacktestPage, BacktestsPage, NewBacktestPage};
+use crate::datasets::DatasetsPage;
+use crate::fleet::pages::{AgentPage, FleetPage, TokensPage};
 use crate::site::{Site, use_site_urls};
 use crate::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
 
@@ -48,6 +53,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=register::RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/fleet") view=FleetPage ssr=SsrMode::Async />
+                    <Route path=path!("/fleet/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/fleet/:id") view=AgentPage ssr=SsrMode::Async />
+                    <Route path=path!("/datasets") view=DatasetsPage ssr=SsrMode::Async />
+                    <Route path=path!("/backtests") view=BacktestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/backtests/new") view=NewBacktestPage ssr=SsrMode::Async />
+                    <Route path=path!("/backtests/:id") view=BacktestPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -13,6 +13,7 @@ use super::model::{
 };
 #[cfg(feature = "ssr")]
 use crate::errors::with_status;
+use app_model::results::{ResultDetail, ResultMetric, ResultPage, ResultQuery, StrategyConfig};
 
 /// Creates an enrollment token; the response is the only time its secret is shown.
 #[server(prefix = "/api", endpoint = "fleet/create_token")]
@@ -61,6 +62,12 @@ pub async fn list_datasets() -> Result<Vec<Dataset>, FleetError> {
     with_status(super::handlers::datasets().await)
 }
 
+/// Deletes a dataset; refused while a backtest refers to it.
+#[server(prefix = "/api", endpoint = "fleet/delete_dataset")]
+pub async fn delete_dataset(id: String) -> Result<Dataset, FleetError> {
+    with_status(super::handlers::delete_dataset(id).await)
+}
+
 /// Creates a task: a strategy over a dataset for every config of a parameter grid.
 #[server(prefix = "/api", endpoint = "fleet/create_task")]
 pub async fn create_task(task: NewTask) -> Result<Task, FleetError> {
@@ -89,4 +96,25 @@ pub async fn cancel_task(id: String) -> Result<Task, FleetError> {
 #[server(prefix = "/api", endpoint = "fleet/retry_task")]
 pub async fn retry_task(id: String) -> Result<Task, FleetError> {
     with_status(super::handlers::retry_task(id).await)
+}
+
+/// One page of a task's results, ranked in the database by any metric.
+#[server(prefix = "/api", endpoint = "fleet/task_results")]
+pub async fn task_results(id: String, query: ResultQuery) -> Result<ResultPage, FleetError> {
+    with_status(super::handlers::task_results(id, query).await)
+}
+
+/// One config of a task in full: metrics, parameters, equity curve and trades.
+#[server(prefix = "/api", endpoint = "fleet/task_result")]
+pub async fn task_result(id: String, config_id: u32) -> Result<ResultDetail, FleetError> {
+    with_status(super::handlers::task_result(id, config_id).await)
+}
+
+/// One metric of every config of a task with its parameters, for a heatmap of the grid.
+#[server(prefix = "/api", endpoint = "fleet/task_metric_grid")]
+pub async fn task_metric_grid(
+    id: String,
+    metric: ResultMetric,
+) -> Result<Vec<(StrategyConfig, Option<f64>)>, FleetError> {
+    with_status(super::handlers::task_metric_grid(id, metric).await)
 }

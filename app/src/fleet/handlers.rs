@@ -11,10 +11,11 @@ use super::model::{
 use crate::auth::model::AuditAction;
 use crate::auth::ssr::guard::{Caller, require_user};
 use crate::errors::ServerFnFailure;
+use app_model::results::{ResultDetail, ResultMetric, ResultPage, ResultQuery, StrategyConfig};
 use domain::audit;
 use domain::fleet::tokens::TokenRequest;
 use domain::fleet::workers::WorkerAction;
-use domain::fleet::{EdgeContext, Owner, datasets, tasks, tokens, workers};
+use domain::fleet::{EdgeContext, Owner, datasets, results, tasks, tokens, workers};
 
 /// Who is calling, and the fleet they act through.
 struct Acting {
@@ -167,6 +168,18 @@ pub async fn datasets() -> Result<Vec<Dataset>, FleetError> {
         .map_err(FleetError::from)
 }
 
+pub async fn delete_dataset(id: String) -> Result<Dataset, FleetError> {
+    let acting = acting().await?;
+    let owner = datasets::owned(&acting.context, &acting.owner, &id)
+        .await?
+        .owner_id;
+    let deleted = datasets::delete(&acting.context, &acting.owner, &id).await?;
+    acting
+        .audit(AuditAction::FleetDatasetDeleted, &owner, "dataset", &id)
+        .await;
+    Ok(deleted)
+}
+
 pub async fn create_task(task: NewTask) -> Result<Task, FleetError> {
     let acting = acting().await?;
     let created = tasks::create(&acting.context, &acting.owner, &task).await?;
@@ -211,4 +224,28 @@ pub async fn retry_task(id: String) -> Result<Task, FleetError> {
         .audit(AuditAction::FleetTaskRetried, &owner, "task", &id)
         .await;
     Ok(retried)
+}
+
+pub async fn task_results(id: String, query: ResultQuery) -> Result<ResultPage, FleetError> {
+    let (context, owner) = caller().await?;
+    results::page(&context, &owner, &id, query)
+        .await
+        .map_err(FleetError::from)
+}
+
+pub async fn task_result(id: String, config_id: u32) -> Result<ResultDetail, FleetError> {
+    let (context, owner) = caller().await?;
+    results::detail(&context, &owner, &id, config_id)
+        .await
+        .map_err(FleetError::from)
+}
+
+pub async fn task_metric_grid(
+    id: String,
+    metric: ResultMetric,
+) -> Result<Vec<(StrategyConfig, Option<f64>)>, FleetError> {
+    let (context, owner) = caller().await?;
+    results::metric_grid(&context, &owner, &id, metric)
+        .await
+        .map_err(FleetError::from)
 }

@@ -1,6 +1,8 @@
 //! The fleet: a user's edge agents (workers), the enrollment tokens that add them, the
 //! datasets and tasks they run, and the results they report.
 //!
+//! - [`pages`]: the fleet's pages (agents, one agent, enrollment tokens).
+//! - [`widgets`]: status badges and progress bars, shared with the backtest pages.
 //! - [`model`]: what the fleet's server functions return.
 //! - [`api`]: the server functions owners call from the app.
 //! - `handlers` (server only): the server functions' bodies, thin calls into
@@ -11,3 +13,5 @@ pub mod api;
 #[cfg(feature = "ssr")]
 mod handlers;
 pub mod model;
+pub mod pages;
+pub mod widgets;

@@ -2,8 +2,8 @@
 //! the theme switch and the account corner. Everything works without it; this only
 //! makes the switch remember and shows who is signed in.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::theme::flip_theme;
 use crate::auth::api::me;
@@ -66,4 +66,23 @@ fn show_signed_in(name: &str) {
     for element in select_all(&document, "[data-account-name]") {
         element.set_text_content(Some(name));
     }
+}
+
+/// `navigator.clipboard.writeText(text)`; the Clipboard API is not in web-sys's stable
+/// set, so it is reached through `Reflect`. Returns whether the call was made.
+pub fn write_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = JsValue::from(window.navigator());
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")) else {
+        return false;
+    };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else {
+        return false;
+    };
+    let Ok(write) = write.dyn_into::<js_sys::Function>() else {
+        return false;
+    };
+    write.call1(&clipboard, &JsValue::from_str(text)).is_ok()
 }

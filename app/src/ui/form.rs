@@ -16,6 +16,9 @@ pub fn TextField(
     /// What the field holds when the page loads.
     #[prop(optional, into)]
     value: Option<String>,
+    /// The field may be left empty.
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -46,7 +49,7 @@ pub fn TextField(
                 type=input_type
                 value=value
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                required
+                required=!optional
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by
             />

@@ -18,6 +18,10 @@ pub enum IconKind {
     Edit,
     Cpu,
     Upload,
+    Home,
+    Database,
+    Key,
+    Copy,
 }
 
 #[component]
@@ -41,6 +45,14 @@ pub fn Icon(kind: IconKind, #[prop(optional)] class: &'static str) -> impl IntoV
             "M9 3v2m6-2v2M9 19v2m6-2v2M3 9h2m-2 6h2m14-6h2m-2 6h2M7 5h10a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2Zm2 4h6v6H9z"
         }
         IconKind::Upload => "M12 16V4m0 0-4 4m4-4 4 4M4 20h16",
+        IconKind::Home => "M3 11 12 4l9 7M5 10v10h5v-6h4v6h5V10",
+        IconKind::Database => {
+            "M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3Zm0 0v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3"
+        }
+        IconKind::Key => {
+            "M15 7a3 3 0 1 1-3 3m3-3a3 3 0 0 0-3 3m3-3 6-4m-9 7-8 8v3h3l1-1v-2h2v-2h2l2-2"
+        }
+        IconKind::Copy => "M8 8h12v12H8zM16 8V4H4v12h4",
     };
     let class = if class.is_empty() { "size-5" } else { class };
     view! {

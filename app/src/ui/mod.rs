@@ -3,6 +3,8 @@
 //! `style/tailwind.css`; the views here only use its tokens and component classes.
 
 mod account_corner;
+pub mod chart;
+pub mod clock;
 mod document;
 #[cfg(feature = "hydrate")]
 pub mod enhance;
@@ -10,6 +12,7 @@ mod form;
 mod icons;
 mod layout;
 mod not_found;
+pub mod paging;
 mod seo;
 pub mod theme;
 pub mod time;

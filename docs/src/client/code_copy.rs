@@ -1,8 +1,7 @@
 //! A "Copy" button on every code block.
 
-use app::ui::enhance::{on_each, select_all};
+use app::ui::enhance::{on_each, select_all, write_clipboard};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::JsValue;
 
 /// How long the button says "Copied".
 const CONFIRM_MS: i32 = 1600;
@@ -46,23 +45,4 @@ pub fn add_copy_buttons() {
             }
         }
     });
-}
-
-/// `navigator.clipboard.writeText(text)`; the Clipboard API is not in web-sys's stable
-/// set, so it is reached through `Reflect`. Returns whether the call was made.
-fn write_clipboard(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let navigator = JsValue::from(window.navigator());
-    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")) else {
-        return false;
-    };
-    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else {
-        return false;
-    };
-    let Ok(write) = write.dyn_into::<js_sys::Function>() else {
-        return false;
-    };
-    write.call1(&clipboard, &JsValue::from_str(text)).is_ok()
 }

@@ -3,6 +3,7 @@
 //! object by id), through the same code as the app's server functions, so it is validated
 //! the same way; every change is audited with `"via": "cli"`.
 
+mod results;
 mod workers;
 
 use std::path::PathBuf;
@@ -111,6 +112,9 @@ pub enum TaskCommand {
     Cancel { id: String },
     /// Put a failed or cancelled task back in the queue.
     Retry { id: String },
+    /// Print a task's results, best first: a table, or every config as JSON or CSV with
+    /// its parameters and its metrics under the protocol's `Metrics` names.
+    Results(results::ResultsArgs),
 }
 
 /// One of the fleet commands.
@@ -320,6 +324,9 @@ async fn execute(context: &EdgeContext, command: FleetCommand) -> Result<String,
             .await;
             Ok(summary(&task))
         }
+        FleetCommand::Task(TaskCommand::Results(args)) => {
+            results::execute(context, &operator(), args).await
+        }
         FleetCommand::Worker(command) => workers::execute(context, command).await,
     }
 }
@@ -366,7 +373,7 @@ async fn owner_by_email(database: &Database, email: &str) -> Result<Owner, Strin
 }
 
 /// One line for an error, naming the flag a field error belongs to.
-fn describe(err: &FleetError) -> String {
+pub(crate) fn describe(err: &FleetError) -> String {
     match err {
         FleetError::Refused {
             message,

@@ -5,6 +5,7 @@ pub mod edge;
 pub mod error_body;
 pub mod health;
 pub mod page_cache;
+pub mod results_export;
 mod seo;
 pub mod sites;
 mod static_files;

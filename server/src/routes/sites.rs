@@ -98,11 +98,13 @@ impl Sites {
                 beta_assets.clone(),
                 app::beta::App,
                 app::beta::shell,
-                // Single sign-on and dataset uploads (which stream past the server
-                // functions' body limit): plain routes, inside the session layer and the
-                // same-origin check like everything else.
+                // Single sign-on, dataset uploads (which stream past the server
+                // functions' body limit) and results downloads (saved as files): plain
+                // routes, inside the session layer and the same-origin check like
+                // everything else.
                 app::auth::ssr::oidc::routes(state.auth().clone(), state.urls().clone())
-                    .merge(super::datasets::routes(state)),
+                    .merge(super::datasets::routes(state))
+                    .merge(super::results_export::routes(state)),
             )
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),

@@ -129,7 +129,7 @@ pub struct ConfigResult {
     pub metrics: Metrics,
     /// Equity at evenly spaced bars, at most 1,000 points.
     pub equity_curve: Vec<CurvePoint>,
-    /// The round trips in order, at most `MAX_TRADES_PER_RESULT`.
+    /// The round trips in order, at most 10,000 (`MAX_TRADES_PER_RESULT`).
     #[serde(default)]
     pub trades: Vec<Trade>,
     /// Whether the run made more trades than `trades` holds.

@@ -271,3 +271,47 @@ pub async fn open(
         .await
         .during("opening a dataset")
 }
+
+/// Deletes a dataset the owner may reach, and its file. Refused while any backtest refers
+/// to it: a task's results are only worth keeping with the candles they came from.
+pub async fn delete(context: &EdgeContext, owner: &Owner, id: &str) -> Result<Dataset, FleetError> {
+    let row = owned(context, owner, id).await?;
+    let (running, total): (i64, i64) = on_pool!(&context.database, |pool| sqlx::query_as(
+        "SELECT COUNT(CASE WHEN state IN ('queued', 'leased', 'running') THEN 1 END), COUNT(*) \
+         FROM tasks WHERE dataset_id = $1"
+    )
+    .bind(&row.id)
+    .fetch_one(pool)
+    .await)
+    .during("counting a dataset's tasks")?;
+    let refuse = |running: i64, total: i64| {
+        FleetError::conflict(if running > 0 {
+            format!(
+                "{running} backtest(s) are running on this dataset; wait for them or cancel them first"
+            )
+        } else {
+            format!("{total} backtest(s) keep their results with this dataset, so it stays")
+        })
+    };
+    if total > 0 {
+        return Err(refuse(running, total));
+    }
+    // The check again inside the delete: a task created in between keeps the dataset.
+    let deleted = on_pool!(&context.database, |pool| sqlx::query(
+        "DELETE FROM datasets WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM tasks WHERE dataset_id = $1)"
+    )
+    .bind(&row.id)
+    .execute(pool)
+    .await
+    .map(|done| done.rows_affected()))
+    .during("deleting a dataset")?;
+    if deleted == 0 {
+        return Err(refuse(0, 1));
+    }
+    // The row is gone, so nothing refers to the file any more; a file left behind by a
+    // failed delete costs space, not correctness.
+    if let Err(err) = context.objects.delete(&row.object_key).await {
+        tracing::warn!(error = %err, key = %row.object_key, "fleet: a deleted dataset's file stayed");
+    }
+    Ok(row.to_model())
+}

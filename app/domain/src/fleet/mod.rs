@@ -11,6 +11,8 @@ pub mod heartbeats;
 pub mod leases;
 pub mod liveness;
 pub mod queue;
+pub mod results;
+pub mod results_export;
 mod rows;
 pub mod secrets;
 pub mod tasks;

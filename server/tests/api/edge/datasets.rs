@@ -520,3 +520,46 @@ async fn checking_a_large_file_leaves_the_async_thread_free() {
         "the async thread ticked {ticks} times in {elapsed} ms"
     );
 }
+
+#[tokio::test]
+async fn a_dataset_is_deleted_with_its_file_only_while_no_backtest_refers_to_it() {
+    let app = spawn_app().await;
+    let (ada, _) = owner(&app, "ada@example.com").await;
+    let (eve, _) = owner(&app, "eve@example.com").await;
+    let context = edge(&app);
+    let kept = super::support::dataset(&app, &ada, 30).await;
+    let spare = super::support::dataset(&app, &ada, 30).await;
+    let task = super::support::sma_task(&kept, "fast=5,slow=20");
+    domain::fleet::tasks::create(context, &ada, &task)
+        .await
+        .expect("a task over the first dataset");
+
+    // Someone else's dataset does not exist for them.
+    let refused = datasets::delete(context, &eve, &spare).await;
+    assert!(
+        matches!(&refused, Err(domain::fleet::FleetError::Refused { code, .. }) if *code == edge_protocol::api::ErrorCode::NotFound),
+        "{refused:?}"
+    );
+    // A dataset a backtest runs on stays, and says why.
+    let refused = datasets::delete(context, &ada, &kept).await;
+    match refused {
+        Err(domain::fleet::FleetError::Refused { code, message, .. }) => {
+            assert_eq!(code, edge_protocol::api::ErrorCode::Conflict);
+            assert!(message.contains("running on this dataset"), "{message}");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(dataset_rows(&app).await, 2);
+
+    let row = datasets::owned(context, &ada, &spare)
+        .await
+        .expect("the spare dataset");
+    datasets::delete(context, &ada, &spare)
+        .await
+        .expect("deleted");
+    assert_eq!(dataset_rows(&app).await, 1);
+    assert!(
+        context.objects.get_stream(&row.object_key).await.is_err(),
+        "the file went with the row"
+    );
+}

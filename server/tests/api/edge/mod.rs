@@ -9,6 +9,7 @@ mod enrollment;
 mod liveness;
 mod openapi;
 mod ownership;
+mod results;
 mod support;
 mod tasks;
 mod worker_cli;

@@ -89,6 +89,13 @@ async fn strangers_get_401_from_every_fleet_function() {
             ("task[grid]", "fast=5,slow=20"),
             ("task[fee]", "0.001"),
             ("task[slippage]", "0"),
+            ("config_id", "0"),
+            ("metric", "sharpe"),
+            ("query[sort]", "sharpe"),
+            ("query[descending]", "true"),
+            ("query[min_trades]", "0"),
+            ("query[page]", "0"),
+            ("query[per_page]", "25"),
         ];
         let response = call(&app, endpoint, &form, None).await;
         assert_eq!(response.status(), 401, "{endpoint}");
@@ -130,6 +137,29 @@ async fn fleet_server_functions_serve_only_the_caller_and_leave_others_things_un
         ("fleet/cancel_task", vec![("id", task_id.as_str())]),
         ("fleet/retry_task", vec![("id", task_id.as_str())]),
         ("fleet/worker", vec![("id", ada_worker.id.as_str())]),
+        (
+            "fleet/task_results",
+            vec![
+                ("id", task_id.as_str()),
+                ("query[sort]", "total_return"),
+                ("query[descending]", "true"),
+                ("query[min_trades]", "0"),
+                ("query[page]", "0"),
+                ("query[per_page]", "25"),
+            ],
+        ),
+        (
+            "fleet/task_result",
+            vec![("id", task_id.as_str()), ("config_id", "0")],
+        ),
+        (
+            "fleet/task_metric_grid",
+            vec![("id", task_id.as_str()), ("metric", "sharpe")],
+        ),
+        (
+            "fleet/delete_dataset",
+            vec![("id", before.dataset_id.as_str())],
+        ),
         (
             "fleet/worker_action",
             vec![("id", ada_worker.id.as_str()), ("action", "disable")],

@@ -2,7 +2,9 @@
 //! then stored in one transaction with the lease extension so a lost lease stores nothing.
 //! A batch sent again stores nothing twice: a result already stored counts as a duplicate.
 
+use app_model::results::ResultMetric;
 use edge_protocol::api::{ConfigResult, ErrorCode, MAX_RESULTS_PER_BATCH, ResultsAccepted};
+use edge_protocol::backtest::MAX_TRADES_PER_RESULT;
 use uuid::Uuid;
 
 use super::{held, held_by, lost};
@@ -41,7 +43,50 @@ fn check_result(result: &ConfigResult, total: i64) -> Result<(), FleetError> {
             ),
         ));
     }
+    if result.trades.len() > MAX_TRADES_PER_RESULT
+        || result.trades.iter().any(|trade| {
+            !(trade.entry_price.is_finite()
+                && trade.exit_price.is_finite()
+                && trade.trade_return.is_finite())
+        })
+    {
+        return Err(FleetError::field(
+            "results",
+            format!(
+                "config {id}: the trade list must hold at most {MAX_TRADES_PER_RESULT} trades with finite prices"
+            ),
+        ));
+    }
     Ok(())
+}
+
+/// The insert of one result: its JSON as reported, and each metric in its own column so
+/// results rank in the database.
+fn insert_sql() -> String {
+    let metrics: Vec<&str> = ResultMetric::ALL
+        .iter()
+        .map(|metric| metric.as_str())
+        .collect();
+    let first_metric = 9;
+    let placeholders: Vec<String> = (first_metric..first_metric + metrics.len())
+        .map(|n| format!("${n}"))
+        .collect();
+    format!(
+        "INSERT INTO task_results (task_id, config_id, worker_id, metrics, equity_curve, created_at, \
+         trade_list, trades_truncated, {}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {}) \
+         ON CONFLICT (task_id, config_id) DO NOTHING",
+        metrics.join(", "),
+        placeholders.join(", ")
+    )
+}
+
+/// A result as it is stored.
+struct Encoded<'a> {
+    config_id: i64,
+    metrics: String,
+    curve: String,
+    trades: String,
+    result: &'a ConfigResult,
 }
 
 /// Stores a batch of results; a config already stored is counted as a duplicate, not
@@ -62,14 +107,16 @@ pub async fn post_results(
     for result in results {
         check_result(result, row.configs_total)?;
     }
-    let encoded: Vec<(i64, String, String)> = results
+    let encoded: Vec<Encoded<'_>> = results
         .iter()
         .map(|result| {
-            Ok((
-                i64::from(result.config_id),
-                serde_json::to_string(&result.metrics)?,
-                serde_json::to_string(&result.equity_curve)?,
-            ))
+            Ok(Encoded {
+                config_id: i64::from(result.config_id),
+                metrics: serde_json::to_string(&result.metrics)?,
+                curve: serde_json::to_string(&result.equity_curve)?,
+                trades: serde_json::to_string(&result.trades)?,
+                result,
+            })
         })
         .collect::<Result<_, serde_json::Error>>()
         .map_err(|_| FleetError::field("results", "a result could not be encoded"))?;
@@ -79,8 +126,7 @@ pub async fn post_results(
         "UPDATE tasks SET state = 'running', lease_expires_at = $3 WHERE {}",
         held_by("$4")
     );
-    let insert = "INSERT INTO task_results (task_id, config_id, worker_id, metrics, equity_curve, created_at) \
-                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id, config_id) DO NOTHING";
+    let insert = insert_sql();
     // Never below what a progress report already said: progress does not go backwards.
     let count = "UPDATE tasks SET configs_done = CASE \
                  WHEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) > configs_done \
@@ -100,17 +146,20 @@ pub async fn post_results(
             return Ok(None);
         }
         let mut accepted = 0;
-        for (config_id, metrics, curve) in &encoded {
-            accepted += sqlx::query(insert)
+        for stored in &encoded {
+            let mut query = sqlx::query(&insert)
                 .bind(&row.id)
-                .bind(config_id)
+                .bind(stored.config_id)
                 .bind(&caller.worker.id)
-                .bind(metrics)
-                .bind(curve)
+                .bind(&stored.metrics)
+                .bind(&stored.curve)
                 .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                .bind(&stored.trades)
+                .bind(stored.result.trades_truncated);
+            for metric in ResultMetric::ALL {
+                query = query.bind(metric.value(&stored.result.metrics));
+            }
+            accepted += query.execute(&mut *tx).await?.rows_affected();
         }
         let done: i64 = sqlx::query_scalar(count)
             .bind(&row.id)

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::page_count;
+use app_model::admin::page_count;
 
 /// Links to the neighbouring pages; `href(page)` builds each link (keeping filters).
 #[component]

@@ -1,0 +1,232 @@
+//! A task's results as its owner reads them back: a ranked page (sorted and filtered in
+//! the database, by the metric columns the results were stored with), one config in full,
+//! and every config at once for exports.
+//!
+//! Each read starts from `tasks::owned`, so another user's task is "not found" before any
+//! result is looked at.
+
+use app_model::results::{
+    MAX_RESULTS_PER_PAGE, ResultDetail, ResultMetric, ResultPage, ResultQuery, ResultRow,
+};
+use edge_protocol::backtest::{CurvePoint, Metrics, Trade};
+use edge_protocol::strategy::StrategyConfig;
+
+use super::error::StorageContext;
+use super::{EdgeContext, FleetError, Owner, tasks};
+use crate::storage::StorageError;
+use crate::storage::on_pool;
+
+/// The most configs one export holds: every config of the largest grid a task may have.
+pub const MAX_EXPORT_ROWS: i64 = 100_000;
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    config_id: i64,
+    metrics: String,
+    trades_truncated: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    metrics: String,
+    equity_curve: String,
+    trade_list: String,
+    trades_truncated: bool,
+}
+
+/// The task's configs by id (a config's id is its place in the grid).
+async fn configs(context: &EdgeContext, task_id: &str) -> Result<Vec<StrategyConfig>, FleetError> {
+    let stored: Option<String> = on_pool!(&context.database, |pool| sqlx::query_scalar(
+        "SELECT configs FROM tasks WHERE id = $1"
+    )
+    .bind(task_id)
+    .fetch_optional(pool)
+    .await)
+    .during("loading a task's configs")?;
+    // A task's configs were written by the server itself; if they cannot be read the
+    // results still can, without their parameters.
+    Ok(stored
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default())
+}
+
+fn config_of(configs: &[StrategyConfig], config_id: i64) -> Option<StrategyConfig> {
+    usize::try_from(config_id)
+        .ok()
+        .and_then(|index| configs.get(index))
+        .copied()
+}
+
+/// Decodes a JSON column the server wrote itself; one that does not decode is a broken
+/// store, reported like any storage failure (logged, never shown).
+fn decode<T: serde::de::DeserializeOwned>(
+    json: &str,
+    context: &'static str,
+) -> Result<T, FleetError> {
+    serde_json::from_str(json).map_err(|err| FleetError::Storage {
+        context,
+        source: StorageError::failed("database", &err.to_string()),
+    })
+}
+
+fn metrics_of(json: &str) -> Result<Metrics, FleetError> {
+    decode(json, "reading a stored result")
+}
+
+fn summaries(
+    rows: Vec<SummaryRow>,
+    configs: &[StrategyConfig],
+) -> Result<Vec<ResultRow>, FleetError> {
+    rows.into_iter()
+        .map(|row| {
+            Ok(ResultRow {
+                config_id: u32::try_from(row.config_id).unwrap_or(u32::MAX),
+                config: config_of(configs, row.config_id),
+                metrics: metrics_of(&row.metrics)?,
+                trades_truncated: row.trades_truncated,
+            })
+        })
+        .collect()
+}
+
+/// `ORDER BY` for a metric: the column is the metric's own name (never caller text), runs
+/// without a value last in either direction, ties broken by config.
+fn order_by(sort: ResultMetric, descending: bool) -> String {
+    let column = sort.as_str();
+    let direction = if descending { "DESC" } else { "ASC" };
+    format!("ORDER BY ({column} IS NULL), {column} {direction}, config_id")
+}
+
+/// One page of a task's results, ranked by a metric.
+pub async fn page(
+    context: &EdgeContext,
+    owner: &Owner,
+    task_id: &str,
+    query: ResultQuery,
+) -> Result<ResultPage, FleetError> {
+    let task = tasks::owned(context, owner, task_id).await?;
+    let query = ResultQuery {
+        per_page: query.per_page.clamp(1, MAX_RESULTS_PER_PAGE),
+        ..query
+    };
+    let min_trades = f64::from(query.min_trades);
+    let (stored, matching): (i64, i64) = on_pool!(&context.database, |pool| sqlx::query_as(
+        "SELECT COUNT(*), COUNT(CASE WHEN trades >= $2 THEN 1 END) \
+         FROM task_results WHERE task_id = $1"
+    )
+    .bind(&task.id)
+    .bind(min_trades)
+    .fetch_one(pool)
+    .await)
+    .during("counting a task's results")?;
+    let sql = format!(
+        "SELECT config_id, metrics, trades_truncated FROM task_results \
+         WHERE task_id = $1 AND trades >= $2 {} \
+         LIMIT $3 OFFSET $4",
+        order_by(query.sort, query.descending)
+    );
+    let offset = i64::from(query.page) * i64::from(query.per_page);
+    let rows = on_pool!(&context.database, |pool| sqlx::query_as::<_, SummaryRow>(
+        &sql
+    )
+    .bind(&task.id)
+    .bind(min_trades)
+    .bind(i64::from(query.per_page))
+    .bind(offset)
+    .fetch_all(pool)
+    .await)
+    .during("ranking a task's results")?;
+    let configs = configs(context, &task.id).await?;
+    Ok(ResultPage {
+        query,
+        matching: u64::try_from(matching).unwrap_or(0),
+        stored: u64::try_from(stored).unwrap_or(0),
+        rows: summaries(rows, &configs)?,
+    })
+}
+
+/// Every result of a task, ranked, for an export.
+pub async fn all(
+    context: &EdgeContext,
+    owner: &Owner,
+    task_id: &str,
+    sort: ResultMetric,
+    descending: bool,
+) -> Result<Vec<ResultRow>, FleetError> {
+    let task = tasks::owned(context, owner, task_id).await?;
+    let sql = format!(
+        "SELECT config_id, metrics, trades_truncated FROM task_results WHERE task_id = $1 {} \
+         LIMIT $2",
+        order_by(sort, descending)
+    );
+    let rows = on_pool!(&context.database, |pool| sqlx::query_as::<_, SummaryRow>(
+        &sql
+    )
+    .bind(&task.id)
+    .bind(MAX_EXPORT_ROWS)
+    .fetch_all(pool)
+    .await)
+    .during("exporting a task's results")?;
+    let configs = configs(context, &task.id).await?;
+    summaries(rows, &configs)
+}
+
+/// One config's result with its equity curve and trades.
+pub async fn detail(
+    context: &EdgeContext,
+    owner: &Owner,
+    task_id: &str,
+    config_id: u32,
+) -> Result<ResultDetail, FleetError> {
+    let task = tasks::owned(context, owner, task_id).await?;
+    let row = on_pool!(&context.database, |pool| sqlx::query_as::<_, DetailRow>(
+        "SELECT metrics, equity_curve, trade_list, trades_truncated FROM task_results \
+         WHERE task_id = $1 AND config_id = $2"
+    )
+    .bind(&task.id)
+    .bind(i64::from(config_id))
+    .fetch_optional(pool)
+    .await)
+    .during("loading a result")?
+    .ok_or_else(|| FleetError::not_found("result"))?;
+    let equity_curve: Vec<CurvePoint> = decode(&row.equity_curve, "reading a stored equity curve")?;
+    let trades: Vec<Trade> = decode(&row.trade_list, "reading a stored trade list")?;
+    let configs = configs(context, &task.id).await?;
+    Ok(ResultDetail {
+        config_id,
+        config: config_of(&configs, i64::from(config_id)),
+        metrics: metrics_of(&row.metrics)?,
+        equity_curve,
+        trades,
+        trades_truncated: row.trades_truncated,
+    })
+}
+
+/// One metric of every stored config, with the config's parameters: what a heatmap over
+/// the grid needs, without every config's full metrics.
+pub async fn metric_grid(
+    context: &EdgeContext,
+    owner: &Owner,
+    task_id: &str,
+    metric: ResultMetric,
+) -> Result<Vec<(StrategyConfig, Option<f64>)>, FleetError> {
+    let task = tasks::owned(context, owner, task_id).await?;
+    // The column is the metric's own name, never caller text.
+    let sql = format!(
+        "SELECT config_id, {} FROM task_results WHERE task_id = $1 ORDER BY config_id LIMIT $2",
+        metric.as_str()
+    );
+    let rows: Vec<(i64, Option<f64>)> = on_pool!(&context.database, |pool| sqlx::query_as(&sql)
+        .bind(&task.id)
+        .bind(MAX_EXPORT_ROWS)
+        .fetch_all(pool)
+        .await)
+    .during("reading a metric over a task's grid")?;
+    let configs = configs(context, &task.id).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(config_id, value)| {
+            config_of(&configs, config_id).map(|config| (config, value))
+        })
+        .collect())
+}

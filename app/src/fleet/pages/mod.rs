@@ -1,0 +1,10 @@
+//! The fleet's pages on the beta host: the agents (`/fleet`), one agent
+//! (`/fleet/:id`) and the enrollment tokens that add agents (`/fleet/tokens`).
+
+mod agent;
+mod agents;
+mod tokens;
+
+pub use agent::AgentPage;
+pub use agents::FleetPage;
+pub use tokens::TokensPage;
