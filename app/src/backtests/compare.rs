@@ -48,9 +48,17 @@ fn name_of(detail: &ResultDetail) -> String {
 }
 
 async fn details(task_id: String, configs: Vec<u32>) -> Result<Vec<ResultDetail>, FleetError> {
-    let mut all = Vec::with_capacity(configs.len());
-    for config in configs {
-        match task_result(task_id.clone(), config).await {
+    // Started together: a server function called while the server renders the page finds
+    // its context only until the fetcher first awaits.
+    let answers = futures::future::join_all(
+        configs
+            .into_iter()
+            .map(|config| task_result(task_id.clone(), config)),
+    )
+    .await;
+    let mut all = Vec::with_capacity(answers.len());
+    for answer in answers {
+        match answer {
             Ok(detail) => all.push(detail),
             // A config in the URL that has no result (yet) is left out, not an error.
             Err(FleetError::NotFound) => {}

@@ -77,7 +77,7 @@ fn Backtest() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Results key />
+        <Results id key />
     }
 }
 

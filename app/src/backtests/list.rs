@@ -34,10 +34,14 @@ struct Listing {
 }
 
 async fn listing() -> Result<Listing, FleetError> {
+    // Started together: a server function called while the server renders the page finds
+    // its context only until the fetcher first awaits.
+    let (tasks, datasets, workers) =
+        futures::future::join3(list_tasks(), list_datasets(), list_workers()).await;
     Ok(Listing {
-        tasks: list_tasks().await?,
-        datasets: list_datasets().await?,
-        workers: list_workers().await?,
+        tasks: tasks?,
+        datasets: datasets?,
+        workers: workers?,
     })
 }
 

@@ -24,7 +24,10 @@ pub fn NewBacktestPage() -> impl IntoView {
 }
 
 async fn choices() -> Result<(Vec<Dataset>, Vec<Worker>), FleetError> {
-    Ok((list_datasets().await?, list_workers().await?))
+    // Started together: a server function called while the server renders the page finds
+    // its context only until the fetcher first awaits.
+    let (datasets, workers) = futures::future::join(list_datasets(), list_workers()).await;
+    Ok((datasets?, workers?))
 }
 
 #[component]
@@ -174,7 +177,7 @@ fn BacktestForm(datasets: Vec<Dataset>, workers: Vec<Worker>) -> impl IntoView {
                 view! {
                     <fieldset class="rounded-lg border border-line p-4">
                         <legend class="px-1 text-sm font-semibold">{spec.name}</legend>
-                        <p class="text-sm text-muted">{spec.description}{format!(" ({} to {})", spec.min, spec.max)}</p>
+                        <p class="text-sm text-muted">{format!("{} ({} to {})", spec.description, spec.min, spec.max)}</p>
                         <div class="mt-3 grid grid-cols-3 gap-3">
                             <div class="field">
                                 <label class="label" for=format!("{id}-from")>"From"</label>

@@ -179,27 +179,36 @@ fn use_view() -> Memo<View> {
 }
 
 #[component]
-pub fn Results(key: Memo<Option<ResultsKey>>) -> impl IntoView {
+pub fn Results(id: Memo<String>, key: Memo<Option<ResultsKey>>) -> impl IntoView {
     let view_state = use_view();
+    // Keyed by the task's id from the address (known while the server renders, before the
+    // task itself has loaded) and its result count, so new results reload the ranking.
     let ranking = Resource::new(
-        move || (key.get(), view_state.get()),
-        |(key, view)| async move {
-            match key {
-                Some(key) if key.result_count > 0 => task_results(key.id.clone(), view.query())
-                    .await
-                    .map(|page| Some((key, page))),
-                _ => Ok(None),
-            }
+        move || {
+            (
+                id.get(),
+                key.get().map(|key| key.result_count),
+                view_state.get(),
+            )
         },
+        |(id, _, view)| task_results(id, view.query()),
     );
     view! {
         <Transition fallback=|| view! { <p class="mt-8 text-muted" role="status">"Loading results..."</p> }>
             {move || Suspend::new(async move {
                 let view = view_state.get_untracked();
+                let key = key.get_untracked().unwrap_or_else(|| ResultsKey {
+                    id: id.get_untracked(),
+                    strategy: String::new(),
+                    result_count: 0,
+                    configs_total: 0,
+                    state: TaskState::Queued,
+                });
                 match ranking.await {
-                    Ok(Some((key, page))) => EitherOf3::A(view! { <Ranking key page view /> }),
-                    Ok(None) => EitherOf3::B(key.get_untracked().map(|key| view! { <NoResults key /> })),
-                    Err(err) => EitherOf3::C(view! { <p class="alert mt-8" role="alert">{err.to_string()}</p> }),
+                    Ok(page) if page.stored == 0 => EitherOf3::A(view! { <NoResults key /> }),
+                    Ok(page) => EitherOf3::B(view! { <Ranking key page view /> }),
+                    // The task's own error (not found, signed out) is shown above.
+                    Err(_) => EitherOf3::C(()),
                 }
             })}
         </Transition>
@@ -244,6 +253,7 @@ fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
     let view_for_pages = view.clone();
     let matching = page.matching;
     let stored = page.stored;
+    let result_count = i64::try_from(stored).unwrap_or(i64::MAX);
     let rows = page
         .rows
         .into_iter()
@@ -258,16 +268,16 @@ fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
             } else {
                 "ascending"
             });
-            let arrow = sorted.map(|order| {
-                if order == "descending" {
-                    " ↓"
-                } else {
-                    " ↑"
-                }
-            });
+            let arrow = match sorted {
+                Some("descending") => " ↓",
+                Some(_) => " ↑",
+                None => "",
+            };
+            // One text node: hydration walks the server's HTML, where adjacent texts merge.
+            let text = format!("{}{arrow}", metric.label());
             view! {
                 <th scope="col" aria-sort=sorted class="text-right">
-                    <a class="sort-link" href=view.sort_href(metric)>{metric.label()}{arrow}</a>
+                    <a class="sort-link" href=view.sort_href(metric)>{text}</a>
                 </th>
             }
         })
@@ -278,12 +288,12 @@ fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
                 <div>
                     <h2 id="results-title" class="title-2">"Results"</h2>
                     <p class="mt-1 text-sm text-muted" data-testid="results-count">
-                        {format!("{stored} of {} configs reported · {matching} shown by the filter", key.configs_total)}
+                        {format!("{stored} of {} configs reported · {matching} shown by the filter", key.configs_total.max(result_count))}
                     </p>
                 </div>
                 <div class="flex flex-wrap gap-2">
-                    <a class="btn btn-secondary btn-sm" href=export("csv") download data-testid="export-csv">"Download CSV"</a>
-                    <a class="btn btn-secondary btn-sm" href=export("json") download data-testid="export-json">"Download JSON"</a>
+                    <a class="btn btn-secondary btn-sm" href=export("csv") download rel="external" data-testid="export-csv">"Download CSV"</a>
+                    <a class="btn btn-secondary btn-sm" href=export("json") download rel="external" data-testid="export-json">"Download JSON"</a>
                 </div>
             </div>
             <Form method="GET" action="" attr:class="filter-bar mt-4 lg:grid-cols-[1fr_1fr_1fr_auto]">
@@ -330,8 +340,8 @@ fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
                 href=move |page| view_for_pages.href(|view| view.page = page)
             />
         </section>
-        <Compare task_id=key.id.clone() configs=compared result_count=key.result_count />
-        <GridHeatmap task_id=key.id metric=view.sort result_count=key.result_count />
+        <Compare task_id=key.id.clone() configs=compared result_count />
+        <GridHeatmap task_id=key.id metric=view.sort result_count />
     }
 }
 

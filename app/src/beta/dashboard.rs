@@ -23,15 +23,19 @@ struct Summary {
 }
 
 async fn summary() -> Result<Summary, FleetError> {
-    let workers = list_workers().await?;
+    // Started together: a server function called while the server renders the page finds
+    // its context only until the fetcher first awaits.
+    let (workers, datasets, tasks) =
+        futures::future::join3(list_workers(), list_datasets(), list_tasks()).await;
+    let workers = workers?;
     Ok(Summary {
         online: workers
             .iter()
             .filter(|worker| worker.status == WorkerStatus::Online)
             .count(),
         agents: workers.len(),
-        datasets: list_datasets().await?.len(),
-        tasks: list_tasks().await?,
+        datasets: datasets?.len(),
+        tasks: tasks?,
     })
 }
 
@@ -39,8 +43,11 @@ async fn summary() -> Result<Summary, FleetError> {
 pub fn Dashboard(user: CurrentUser) -> impl IntoView {
     let refresh = use_refresh(REFRESH_SECS);
     let loaded = Resource::new(move || refresh.get(), |_| summary());
+    // One text node: hydration walks the server's HTML, where adjacent texts have merged.
+    let CurrentUser { display_name, .. } = user;
+    let greeting = format!("Welcome back, {display_name}");
     view! {
-        <h1 class="display-2">"Welcome back, "{user.display_name}</h1>
+        <h1 class="display-2">{greeting}</h1>
         <Transition fallback=|| view! { <p class="mt-8 text-muted" role="status">"Loading your overview..."</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {

@@ -74,9 +74,7 @@ fn Welcome() -> impl IntoView {
                 "Enrol your own machines as edge agents, upload the candles you have, and sweep a strategy's parameters across them. Every config comes back ranked, with its equity curve, drawdowns and trades."
             </p>
             <div class="mt-8 flex flex-wrap gap-3">
-                <a class="btn btn-primary" href="/login">"Sign in"</a>
-                <a class="btn btn-secondary" href="/register">"Create account"</a>
-                <a class="btn btn-secondary" href=docs.clone()>
+                <a class="btn btn-primary" href=docs.clone()>
                     "Read the guide"
                     <Icon kind=IconKind::ArrowRight class="size-4" />
                 </a>

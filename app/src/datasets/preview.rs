@@ -192,7 +192,9 @@ fn Status(sending: RwSignal<Sending>) -> impl IntoView {
             view! {
                 <div class="mt-4" role="status" aria-live="polite" data-testid="upload-progress">
                     <div class="progress" role="progressbar" aria-label="Upload" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{percent:.0}")>
-                        <div class="progress-bar" style=format!("width: {percent:.1}%")></div>
+                        <svg class="block h-full w-full" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">
+                            <rect class="progress-fill" width=format!("{percent:.1}") height="1" />
+                        </svg>
                     </div>
                     <p class="mt-1 text-sm text-muted">{format!("Uploading… {percent:.0} %")}</p>
                 </div>

@@ -42,8 +42,11 @@ impl Acting {
 }
 
 async fn acting() -> Result<Acting, FleetError> {
+    // Read before the first await: a server function called while a page renders runs
+    // inside the page's reactive owner only until it yields.
+    let context = use_context::<EdgeContext>();
     let caller = require_user().await?;
-    let context = use_context::<EdgeContext>()
+    let context = context
         .ok_or_else(|| FleetError::internal("finding the fleet context", &"not provided"))?;
     let owner = Owner {
         user_id: caller.user.id.clone(),

@@ -14,8 +14,18 @@ impl Clock {
     }
 }
 
+/// The browser's clock in the browser (the standard library has none there), the
+/// system's on the server.
+#[allow(clippy::cast_possible_truncation)]
 fn wall_clock() -> i64 {
-    chrono::Utc::now().timestamp()
+    #[cfg(feature = "hydrate")]
+    {
+        (js_sys::Date::now() / 1_000.0) as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        chrono::Utc::now().timestamp()
+    }
 }
 
 /// The page's clock, created on first use. In the browser it ticks once a second.

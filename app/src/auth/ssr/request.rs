@@ -42,13 +42,15 @@ impl AuthRequest {
             tracing::error!("no auth context in the server function context");
             AuthError::Internal
         })?;
+        // Every context is read before the first await: a server function called while a
+        // page renders on the server sees the page's context only until it yields.
+        let client = use_context::<http::request::Parts>()
+            .map(|parts| ClientInfo::from_parts(&parts))
+            .unwrap_or_default();
         let session = leptos_axum::extract::<Session>().await.map_err(|err| {
             tracing::error!(error = %err, "no session layer in front of a server function");
             AuthError::Internal
         })?;
-        let client = use_context::<http::request::Parts>()
-            .map(|parts| ClientInfo::from_parts(&parts))
-            .unwrap_or_default();
         Ok(Self {
             context,
             session,

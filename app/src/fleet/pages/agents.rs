@@ -39,9 +39,10 @@ fn Fleet() -> impl IntoView {
     let fleet = Resource::new(
         move || refresh.get(),
         |_| async move {
-            let workers = list_workers().await?;
-            let tasks = list_tasks().await?;
-            Ok::<_, crate::fleet::model::FleetError>((workers, tasks))
+            // Started together: a server function called while the server renders the
+            // page finds its context only until the fetcher first awaits.
+            let (workers, tasks) = futures::future::join(list_workers(), list_tasks()).await;
+            Ok::<_, crate::fleet::model::FleetError>((workers?, tasks?))
         },
     );
     view! {

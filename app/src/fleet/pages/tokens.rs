@@ -102,8 +102,11 @@ fn NewSecret(created: CreatedToken) -> impl IntoView {
         <section class="card mt-6 border-brand" role="region" aria-labelledby="secret-title" data-testid="token-secret">
             <h2 id="secret-title" class="title-3">"Your new token"</h2>
             <p class="mt-2 text-muted">
-                "Copy it now: it is shown only this once. "
-                {format!("It adds up to {} agent{} and expires ", created.details.max_uses, if created.details.max_uses == 1 { "" } else { "s" })}
+                {format!(
+                    "Copy it now: it is shown only this once. It adds up to {} agent{} and expires ",
+                    created.details.max_uses,
+                    if created.details.max_uses == 1 { "" } else { "s" },
+                )}
                 <Ago at=created.details.expires_at />"."
             </p>
             <CopyBlock label="Token" text=created.token.clone() testid="token-value" />
