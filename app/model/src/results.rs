@@ -296,6 +296,23 @@ pub struct ResultDetail {
     pub trades_truncated: bool,
 }
 
+/// The most configs a results page compares side by side.
+pub const MAX_COMPARED: usize = 4;
+
+/// Everything a backtest's results page shows, read in one request: the ranked page, the
+/// configs compared in full (those asked for, or the page's best when none is), and the
+/// ranked metric over the whole grid for the heatmap.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResultReport {
+    /// The configs the task's grid holds.
+    pub configs_total: i64,
+    /// Whether the task has ended, so no more results will come.
+    pub finished: bool,
+    pub page: ResultPage,
+    pub compared: Vec<ResultDetail>,
+    pub grid: Vec<(StrategyConfig, Option<f64>)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,8 @@
 //! metric in one table, and the trades of the first; and a heatmap of one metric over the
 //! parameter grid.
 
-use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
-use crate::fleet::api::{task_metric_grid, task_result};
-use crate::fleet::model::FleetError;
 use crate::ui::chart::{Heatmap, HeatmapData, LineChart, Series, underwater};
 use crate::ui::time::format_utc;
 use app_model::results::{
@@ -47,48 +44,10 @@ fn name_of(detail: &ResultDetail) -> String {
         .map_or_else(|| format!("config {}", detail.config_id), describe)
 }
 
-async fn details(task_id: String, configs: Vec<u32>) -> Result<Vec<ResultDetail>, FleetError> {
-    // Started together: a server function called while the server renders the page finds
-    // its context only until the fetcher first awaits.
-    let answers = futures::future::join_all(
-        configs
-            .into_iter()
-            .map(|config| task_result(task_id.clone(), config)),
-    )
-    .await;
-    let mut all = Vec::with_capacity(answers.len());
-    for answer in answers {
-        match answer {
-            Ok(detail) => all.push(detail),
-            // A config in the URL that has no result (yet) is left out, not an error.
-            Err(FleetError::NotFound) => {}
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(all)
-}
-
+/// The compared configs; `best` when they are the ranking's best rather than the user's
+/// choice.
 #[component]
-pub fn Compare(task_id: String, configs: Vec<u32>, result_count: i64) -> impl IntoView {
-    let loaded = Resource::new(
-        move || (task_id.clone(), configs.clone(), result_count),
-        |(task_id, configs, _)| details(task_id, configs),
-    );
-    view! {
-        <Transition fallback=|| view! { <p class="mt-8 text-muted" role="status">"Loading charts..."</p> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(details) if details.is_empty() => EitherOf3::A(()),
-                    Ok(details) => EitherOf3::B(view! { <Compared details /> }),
-                    Err(err) => EitherOf3::C(view! { <p class="alert mt-8" role="alert">{err.to_string()}</p> }),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn Compared(details: Vec<ResultDetail>) -> impl IntoView {
+pub fn Compare(details: Vec<ResultDetail>, best: bool) -> impl IntoView {
     let title = if details.len() == 1 {
         format!("{}: equity", name_of(&details[0]))
     } else {
@@ -114,7 +73,7 @@ fn Compared(details: Vec<ResultDetail>) -> impl IntoView {
     let first = details[0].clone();
     view! {
         <section class="mt-10" aria-labelledby="compare-title" data-testid="compare">
-            <h2 id="compare-title" class="title-2">{if single { "Best config" } else { "Comparison" }}</h2>
+            <h2 id="compare-title" class="title-2">{if best { "Best config" } else { "Comparison" }}</h2>
             <div class="mt-4 grid gap-6 xl:grid-cols-2">
                 <LineChart id="equity-chart" title series=equity format_y=equity_label format_x=date_label />
                 <LineChart id="drawdown-chart" title="Drawdown (below the running peak)".to_owned() series=drawdown format_y=percent_label format_x=date_label area=single />
@@ -281,33 +240,24 @@ fn metric_formatter(metric: ResultMetric) -> fn(f64) -> String {
     }
 }
 
+/// The ranked metric over the parameter grid, when the grid spreads over two parameters.
 #[component]
-pub fn GridHeatmap(task_id: String, metric: ResultMetric, result_count: i64) -> impl IntoView {
-    let grid = Resource::new(
-        move || (task_id.clone(), metric, result_count),
-        |(task_id, metric, _)| task_metric_grid(task_id, metric),
-    );
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match grid.await {
-                    Ok(grid) => Either::Left(heatmap_of(&grid, metric).map(|(data, folded)| {
-                        let title = if folded {
-                            format!("{} over {} and {} (best over the other parameters)", metric.label(), data.x_name, data.y_name)
-                        } else {
-                            format!("{} over {} and {}", metric.label(), data.x_name, data.y_name)
-                        };
-                        view! {
-                            <section class="mt-10" aria-labelledby="heatmap-title" data-testid="heatmap">
-                                <h2 id="heatmap-title" class="title-2">"Parameter grid"</h2>
-                                <p class="mt-1 text-sm text-muted">"The ranked metric for every pair of values; change it with “Rank by”."</p>
-                                <div class="mt-4"><Heatmap title data format_value=metric_formatter(metric) /></div>
-                            </section>
-                        }
-                    })),
-                    Err(err) => Either::Right(view! { <p class="alert mt-8" role="alert">{err.to_string()}</p> }),
-                }
-            })}
-        </Transition>
-    }
+pub fn GridHeatmap(
+    grid: Vec<(StrategyConfig, Option<f64>)>,
+    metric: ResultMetric,
+) -> impl IntoView {
+    heatmap_of(&grid, metric).map(|(data, folded)| {
+        let title = if folded {
+            format!("{} over {} and {} (best over the other parameters)", metric.label(), data.x_name, data.y_name)
+        } else {
+            format!("{} over {} and {}", metric.label(), data.x_name, data.y_name)
+        };
+        view! {
+            <section class="mt-10" aria-labelledby="heatmap-title" data-testid="heatmap">
+                <h2 id="heatmap-title" class="title-2">"Parameter grid"</h2>
+                <p class="mt-1 text-sm text-muted">"The ranked metric for every pair of values; change it with “Rank by”."</p>
+                <div class="mt-4"><Heatmap title data format_value=metric_formatter(metric) /></div>
+            </section>
+        }
+    })
 }

@@ -11,33 +11,28 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::compare::{Compare, GridHeatmap};
-use crate::fleet::api::task_results;
+use crate::fleet::api::task_report;
 use crate::fleet::model::{Task, TaskState};
 use crate::ui::paging::{Pagination, query_string};
-use app_model::results::{ResultMetric, ResultPage, ResultQuery, ResultRow, describe};
+use app_model::results::{
+    MAX_COMPARED, ResultMetric, ResultQuery, ResultReport, ResultRow, describe,
+};
 
 /// The configs shown per page.
 const PER_PAGE: u32 = 25;
-/// The most configs compared at once.
-pub const MAX_COMPARED: usize = 4;
 
-/// What the results depend on: they reload only when one of these changes.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// What the results depend on: they reload only when one of these changes, not on every
+/// progress refresh of the task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ResultsKey {
-    pub id: String,
-    pub strategy: String,
     pub result_count: i64,
-    pub configs_total: i64,
     pub state: TaskState,
 }
 
 impl ResultsKey {
-    pub fn of(task: &Task) -> Self {
+    pub const fn of(task: &Task) -> Self {
         Self {
-            id: task.id.clone(),
-            strategy: task.strategy.clone(),
             result_count: task.result_count,
-            configs_total: task.configs_total,
             state: task.state,
         }
     }
@@ -181,32 +176,33 @@ fn use_view() -> Memo<View> {
 #[component]
 pub fn Results(id: Memo<String>, key: Memo<Option<ResultsKey>>) -> impl IntoView {
     let view_state = use_view();
-    // Keyed by the task's id from the address (known while the server renders, before the
-    // task itself has loaded) and its result count, so new results reload the ranking.
-    let ranking = Resource::new(
-        move || {
-            (
-                id.get(),
-                key.get().map(|key| key.result_count),
-                view_state.get(),
-            )
-        },
-        |(id, _, view)| task_results(id, view.query()),
+    // Bumped in the browser when the task reports new results or changes state. The server
+    // renders with the first value only, so the report it sends is the one the browser
+    // hydrates with, whichever of the page's requests finished first.
+    let reported = RwSignal::new(0_u64);
+    Effect::new(move |seen: Option<Option<ResultsKey>>| {
+        let now = key.get();
+        if let (Some(Some(before)), Some(now)) = (seen, now)
+            && now != before
+        {
+            reported.update(|version| *version += 1);
+        }
+        now.or(seen.flatten())
+    });
+    // One resource for the whole section: the charts and the heatmap come with the ranking,
+    // so nothing is created inside a suspended view and disposed while it loads.
+    let report = Resource::new(
+        move || (id.get(), reported.get(), view_state.get()),
+        |(id, _, view)| task_report(id, view.query(), view.compare),
     );
     view! {
         <Transition fallback=|| view! { <p class="mt-8 text-muted" role="status">"Loading results..."</p> }>
             {move || Suspend::new(async move {
                 let view = view_state.get_untracked();
-                let key = key.get_untracked().unwrap_or_else(|| ResultsKey {
-                    id: id.get_untracked(),
-                    strategy: String::new(),
-                    result_count: 0,
-                    configs_total: 0,
-                    state: TaskState::Queued,
-                });
-                match ranking.await {
-                    Ok(page) if page.stored == 0 => EitherOf3::A(view! { <NoResults key /> }),
-                    Ok(page) => EitherOf3::B(view! { <Ranking key page view /> }),
+                let id = id.get_untracked();
+                match report.await {
+                    Ok(report) if report.page.stored == 0 => EitherOf3::A(view! { <NoResults finished=report.finished /> }),
+                    Ok(report) => EitherOf3::B(view! { <Ranking id report view /> }),
                     // The task's own error (not found, signed out) is shown above.
                     Err(_) => EitherOf3::C(()),
                 }
@@ -216,8 +212,8 @@ pub fn Results(id: Memo<String>, key: Memo<Option<ResultsKey>>) -> impl IntoView
 }
 
 #[component]
-fn NoResults(key: ResultsKey) -> impl IntoView {
-    let text = if key.state.is_finished() {
+fn NoResults(finished: bool) -> impl IntoView {
+    let text = if finished {
         "This backtest ended without results."
     } else {
         "Results appear here as your agent reports them, ranked as they arrive."
@@ -231,21 +227,19 @@ fn NoResults(key: ResultsKey) -> impl IntoView {
 }
 
 #[component]
-fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
+fn Ranking(id: String, report: ResultReport, view: View) -> impl IntoView {
+    let ResultReport {
+        configs_total,
+        page,
+        compared,
+        grid,
+        ..
+    } = report;
     let offset = (view.page.saturating_sub(1) * PER_PAGE) as usize;
-    let compared: Vec<u32> = if view.compare.is_empty() {
-        // Nothing chosen yet: show the best config of the ranking.
-        page.rows
-            .first()
-            .map(|row| vec![row.config_id])
-            .unwrap_or_default()
-    } else {
-        view.compare.clone()
-    };
     let export = |extension: &str| {
         format!(
             "/api/fleet/tasks/{}/results.{extension}?sort={}&order={}",
-            key.id,
+            id,
             view.sort.as_str(),
             if view.descending { "desc" } else { "asc" }
         )
@@ -254,6 +248,8 @@ fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
     let matching = page.matching;
     let stored = page.stored;
     let result_count = i64::try_from(stored).unwrap_or(i64::MAX);
+    // Nothing chosen to compare: the report holds the ranking's best config.
+    let best = view.compare.is_empty();
     let rows = page
         .rows
         .into_iter()
@@ -288,7 +284,7 @@ fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
                 <div>
                     <h2 id="results-title" class="title-2">"Results"</h2>
                     <p class="mt-1 text-sm text-muted" data-testid="results-count">
-                        {format!("{stored} of {} configs reported · {matching} shown by the filter", key.configs_total.max(result_count))}
+                        {format!("{stored} of {} configs reported · {matching} shown by the filter", configs_total.max(result_count))}
                     </p>
                 </div>
                 <div class="flex flex-wrap gap-2">
@@ -340,8 +336,8 @@ fn Ranking(key: ResultsKey, page: ResultPage, view: View) -> impl IntoView {
                 href=move |page| view_for_pages.href(|view| view.page = page)
             />
         </section>
-        <Compare task_id=key.id.clone() configs=compared result_count />
-        <GridHeatmap task_id=key.id metric=view.sort result_count />
+        {(!compared.is_empty()).then(|| view! { <Compare details=compared best /> })}
+        <GridHeatmap grid metric=view.sort />
     }
 }
 

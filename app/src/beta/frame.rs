@@ -72,6 +72,9 @@ fn area_links() -> impl IntoView {
 /// The sidebar and the page beside it.
 #[component]
 pub fn AppFrame(children: Children) -> impl IntoView {
+    // One ticking clock for the whole page, owned by the frame: relative times inside views
+    // that reload find it instead of each starting (and disposing) their own.
+    crate::ui::clock::use_clock();
     let location = use_location();
     let current_label = move || {
         let path = location.pathname.get();

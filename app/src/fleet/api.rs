@@ -13,7 +13,7 @@ use super::model::{
 };
 #[cfg(feature = "ssr")]
 use crate::errors::with_status;
-use app_model::results::{ResultDetail, ResultMetric, ResultPage, ResultQuery, StrategyConfig};
+use app_model::results::{ResultQuery, ResultReport};
 
 /// Creates an enrollment token; the response is the only time its secret is shown.
 #[server(prefix = "/api", endpoint = "fleet/create_token")]
@@ -98,23 +98,13 @@ pub async fn retry_task(id: String) -> Result<Task, FleetError> {
     with_status(super::handlers::retry_task(id).await)
 }
 
-/// One page of a task's results, ranked in the database by any metric.
-#[server(prefix = "/api", endpoint = "fleet/task_results")]
-pub async fn task_results(id: String, query: ResultQuery) -> Result<ResultPage, FleetError> {
-    with_status(super::handlers::task_results(id, query).await)
-}
-
-/// One config of a task in full: metrics, parameters, equity curve and trades.
-#[server(prefix = "/api", endpoint = "fleet/task_result")]
-pub async fn task_result(id: String, config_id: u32) -> Result<ResultDetail, FleetError> {
-    with_status(super::handlers::task_result(id, config_id).await)
-}
-
-/// One metric of every config of a task with its parameters, for a heatmap of the grid.
-#[server(prefix = "/api", endpoint = "fleet/task_metric_grid")]
-pub async fn task_metric_grid(
+/// A results page in one call: the ranked page, the compared configs in full (or the
+/// page's best), and the ranked metric over the parameter grid.
+#[server(prefix = "/api", endpoint = "fleet/task_report")]
+pub async fn task_report(
     id: String,
-    metric: ResultMetric,
-) -> Result<Vec<(StrategyConfig, Option<f64>)>, FleetError> {
-    with_status(super::handlers::task_metric_grid(id, metric).await)
+    query: ResultQuery,
+    #[server(default)] compare: Vec<u32>,
+) -> Result<ResultReport, FleetError> {
+    with_status(super::handlers::task_report(id, query, compare).await)
 }

@@ -11,7 +11,7 @@ use super::model::{
 use crate::auth::model::AuditAction;
 use crate::auth::ssr::guard::{Caller, require_user};
 use crate::errors::ServerFnFailure;
-use app_model::results::{ResultDetail, ResultMetric, ResultPage, ResultQuery, StrategyConfig};
+use app_model::results::{ResultQuery, ResultReport};
 use domain::audit;
 use domain::fleet::tokens::TokenRequest;
 use domain::fleet::workers::WorkerAction;
@@ -229,26 +229,13 @@ pub async fn retry_task(id: String) -> Result<Task, FleetError> {
     Ok(retried)
 }
 
-pub async fn task_results(id: String, query: ResultQuery) -> Result<ResultPage, FleetError> {
-    let (context, owner) = caller().await?;
-    results::page(&context, &owner, &id, query)
-        .await
-        .map_err(FleetError::from)
-}
-
-pub async fn task_result(id: String, config_id: u32) -> Result<ResultDetail, FleetError> {
-    let (context, owner) = caller().await?;
-    results::detail(&context, &owner, &id, config_id)
-        .await
-        .map_err(FleetError::from)
-}
-
-pub async fn task_metric_grid(
+pub async fn task_report(
     id: String,
-    metric: ResultMetric,
-) -> Result<Vec<(StrategyConfig, Option<f64>)>, FleetError> {
+    query: ResultQuery,
+    compare: Vec<u32>,
+) -> Result<ResultReport, FleetError> {
     let (context, owner) = caller().await?;
-    results::metric_grid(&context, &owner, &id, metric)
+    results::report(&context, &owner, &id, query, &compare)
         .await
         .map_err(FleetError::from)
 }

@@ -6,8 +6,10 @@
 //! result is looked at.
 
 use app_model::results::{
-    MAX_RESULTS_PER_PAGE, ResultDetail, ResultMetric, ResultPage, ResultQuery, ResultRow,
+    MAX_COMPARED, MAX_RESULTS_PER_PAGE, ResultDetail, ResultMetric, ResultPage, ResultQuery,
+    ResultReport, ResultRow,
 };
+use edge_protocol::api::ErrorCode;
 use edge_protocol::backtest::{CurvePoint, Metrics, Trade};
 use edge_protocol::strategy::StrategyConfig;
 
@@ -229,4 +231,44 @@ pub async fn metric_grid(
             config_of(&configs, config_id).map(|config| (config, value))
         })
         .collect())
+}
+
+/// A results page in one call: the ranked page, the compared configs in full — `compare`
+/// (at most [`MAX_COMPARED`]; ids without a result are left out), or the page's best when
+/// it is empty — and the ranked metric over the grid.
+pub async fn report(
+    context: &EdgeContext,
+    owner: &Owner,
+    task_id: &str,
+    query: ResultQuery,
+    compare: &[u32],
+) -> Result<ResultReport, FleetError> {
+    let task = tasks::owned(context, owner, task_id).await?;
+    let sort = query.sort;
+    let page = page(context, owner, task_id, query).await?;
+    let chosen: Vec<u32> = if compare.is_empty() {
+        page.rows
+            .first()
+            .map(|row| row.config_id)
+            .into_iter()
+            .collect()
+    } else {
+        compare.iter().copied().take(MAX_COMPARED).collect()
+    };
+    let mut compared = Vec::with_capacity(chosen.len());
+    for config_id in chosen {
+        match detail(context, owner, task_id, config_id).await {
+            Ok(found) => compared.push(found),
+            Err(err) if err.code() == ErrorCode::NotFound => {}
+            Err(err) => return Err(err),
+        }
+    }
+    let grid = metric_grid(context, owner, task_id, sort).await?;
+    Ok(ResultReport {
+        configs_total: task.configs_total,
+        finished: task.state.is_finished(),
+        page,
+        compared,
+        grid,
+    })
 }

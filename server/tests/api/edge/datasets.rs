@@ -96,50 +96,79 @@ async fn paced_upload(
 ) -> (u16, Value) {
     let (addr, cookie) = (app.addr, cookie.to_owned());
     tokio::task::spawn_blocking(move || {
-        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-        let port = addr.port();
-        let head = format!(
-            "POST /api/fleet/datasets/upload?name=streamed HTTP/1.1\r\n\
-             host: beta.localhost:{port}\r\norigin: http://beta.localhost:{port}\r\n\
-             cookie: {cookie}\r\ncontent-type: text/csv\r\ntransfer-encoding: chunked\r\n\
-             connection: close\r\n\r\n"
-        );
-        stream.write_all(head.as_bytes()).expect("head");
+        let mut stream = start_upload(addr, &cookie);
         for (index, chunk) in body.chunks(chunk_bytes).enumerate() {
             if index > 0 {
                 std::thread::sleep(pause);
             }
-            let sent = stream
-                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-                .and_then(|()| stream.write_all(chunk))
-                .and_then(|()| stream.write_all(b"\r\n"));
             // The server may answer and stop reading once it has seen enough.
-            if sent.is_err() {
+            if send_chunk(&mut stream, chunk).is_err() {
                 break;
             }
         }
         let _ = stream.write_all(b"0\r\n\r\n");
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
-        let answer = String::from_utf8_lossy(&answer).into_owned();
-        let status = answer
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .unwrap_or(0);
-        // The JSON body follows the head (framed in chunks: take the outermost braces).
-        let json = answer
-            .split_once("\r\n\r\n")
-            .and_then(|(_, body)| {
-                let start = body.find('{')?;
-                let end = body.rfind('}')?;
-                serde_json::from_str(&body[start..=end]).ok()
-            })
-            .unwrap_or(Value::Null);
-        (status, json)
+        read_answer(&mut stream)
     })
     .await
     .expect("the upload thread")
+}
+
+/// Sends `body` and then nothing more, never ending the upload, and reads the answer: the
+/// server has to give up on its own, however long it took to take in what was sent.
+async fn stalled_upload(app: &TestApp, cookie: &str, body: Vec<u8>) -> (u16, Value) {
+    let (addr, cookie) = (app.addr, cookie.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let mut stream = start_upload(addr, &cookie);
+        send_chunk(&mut stream, &body).expect("the first part of the upload");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .expect("a read timeout");
+        read_answer(&mut stream)
+    })
+    .await
+    .expect("the upload thread")
+}
+
+/// A chunked upload's request head, sent.
+fn start_upload(addr: std::net::SocketAddr, cookie: &str) -> std::net::TcpStream {
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    let port = addr.port();
+    let head = format!(
+        "POST /api/fleet/datasets/upload?name=streamed HTTP/1.1\r\n\
+         host: beta.localhost:{port}\r\norigin: http://beta.localhost:{port}\r\n\
+         cookie: {cookie}\r\ncontent-type: text/csv\r\ntransfer-encoding: chunked\r\n\
+         connection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    stream
+}
+
+fn send_chunk(stream: &mut std::net::TcpStream, chunk: &[u8]) -> std::io::Result<()> {
+    stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+    stream.write_all(chunk)?;
+    stream.write_all(b"\r\n")
+}
+
+/// The status and JSON body of the server's answer.
+fn read_answer(stream: &mut std::net::TcpStream) -> (u16, Value) {
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    // The JSON body follows the head (framed in chunks: take the outermost braces).
+    let json = answer
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| {
+            let start = body.find('{')?;
+            let end = body.rfind('}')?;
+            serde_json::from_str(&body[start..=end]).ok()
+        })
+        .unwrap_or(Value::Null);
+    (status, json)
 }
 
 #[tokio::test]
@@ -256,18 +285,11 @@ async fn a_stalled_upload_is_cut_off_and_leaves_nothing() {
     .await;
     let (_, cookie) = owner(&app, "ada@example.com").await;
     // Over one multipart part, so parts were stored when the client goes quiet.
-    let text = big_csv(9 * 1024 * 1024);
-    let first = text.len() - 1024;
+    let mut text = big_csv(9 * 1024 * 1024).into_bytes();
+    text.truncate(text.len() - 1024);
 
-    // All but the last KiB, then silence for longer than the stall timeout.
-    let (status, body) = paced_upload(
-        &app,
-        &cookie,
-        text.into_bytes(),
-        first,
-        Duration::from_secs(3),
-    )
-    .await;
+    // All but the last KiB, then silence.
+    let (status, body) = stalled_upload(&app, &cookie, text).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["code"], "upload_interrupted", "{body}");
     assert_nothing_stored(&app).await;

@@ -89,8 +89,6 @@ async fn strangers_get_401_from_every_fleet_function() {
             ("task[grid]", "fast=5,slow=20"),
             ("task[fee]", "0.001"),
             ("task[slippage]", "0"),
-            ("config_id", "0"),
-            ("metric", "sharpe"),
             ("query[sort]", "sharpe"),
             ("query[descending]", "true"),
             ("query[min_trades]", "0"),
@@ -138,7 +136,7 @@ async fn fleet_server_functions_serve_only_the_caller_and_leave_others_things_un
         ("fleet/retry_task", vec![("id", task_id.as_str())]),
         ("fleet/worker", vec![("id", ada_worker.id.as_str())]),
         (
-            "fleet/task_results",
+            "fleet/task_report",
             vec![
                 ("id", task_id.as_str()),
                 ("query[sort]", "total_return"),
@@ -146,15 +144,8 @@ async fn fleet_server_functions_serve_only_the_caller_and_leave_others_things_un
                 ("query[min_trades]", "0"),
                 ("query[page]", "0"),
                 ("query[per_page]", "25"),
+                ("compare[0]", "0"),
             ],
-        ),
-        (
-            "fleet/task_result",
-            vec![("id", task_id.as_str()), ("config_id", "0")],
-        ),
-        (
-            "fleet/task_metric_grid",
-            vec![("id", task_id.as_str()), ("metric", "sharpe")],
         ),
         (
             "fleet/delete_dataset",

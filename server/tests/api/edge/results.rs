@@ -148,6 +148,47 @@ async fn results_rank_by_any_metric_in_pages_with_a_trade_filter() {
         .await
         .expect("a grid");
     assert_eq!(grid.len(), 8);
+
+    // The page's report: without a choice it compares the ranking's best; chosen configs
+    // without a result are left out, and no more than four are read.
+    let report = results::report(
+        context,
+        &owner,
+        &task_id,
+        query(ResultMetric::TotalReturn, true),
+        &[],
+    )
+    .await
+    .expect("a report");
+    let best = report.page.rows[0].config_id;
+    assert_eq!(
+        report
+            .compared
+            .iter()
+            .map(|d| d.config_id)
+            .collect::<Vec<_>>(),
+        [best]
+    );
+    // Still leased: the agent has not said it is done.
+    assert_eq!((report.configs_total, report.finished), (8, false));
+    assert_eq!(report.grid.len(), 8);
+    let report = results::report(
+        context,
+        &owner,
+        &task_id,
+        query(ResultMetric::Sharpe, true),
+        &[5, 99, 1, 3, 7, 2],
+    )
+    .await
+    .expect("a report");
+    assert_eq!(
+        report
+            .compared
+            .iter()
+            .map(|d| d.config_id)
+            .collect::<Vec<_>>(),
+        [5, 1, 3]
+    );
 }
 
 #[tokio::test]
@@ -167,6 +208,11 @@ async fn nobody_else_reads_a_tasks_results() {
     );
     assert!(
         results::metric_grid(context, &stranger, &task_id, ResultMetric::Sharpe)
+            .await
+            .is_err()
+    );
+    assert!(
+        results::report(context, &stranger, &task_id, ResultQuery::default(), &[0])
             .await
             .is_err()
     );
