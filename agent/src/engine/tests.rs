@@ -71,7 +71,8 @@ fn fees_and_slippage_are_paid_on_both_fills() {
         slippage: 0.002,
     };
     let report = run(&up_and_down(), &SMA_1_2, costs, 100).expect("valid");
-    let bought = 0.999 / (11.0 * 1.002);
+    // The fee is a fraction of the traded value: 1 buys units worth 1 / 1.001 at 11.022.
+    let bought = 1.0 / (11.0 * 1.002 * 1.001);
     let sold = bought * 11.0 * 0.998 * 0.999;
     assert!(
         close_to(report.metrics.total_return, sold - 1.0),
