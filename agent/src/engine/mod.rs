@@ -12,6 +12,8 @@
 //! candles, and the `metrics` are running sums too.
 
 mod metrics;
+#[cfg(test)]
+mod reference;
 mod run;
 mod strategy;
 #[cfg(test)]
