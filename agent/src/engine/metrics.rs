@@ -70,8 +70,11 @@ impl Accumulator {
         } else {
             let change = equity / self.previous_equity - 1.0;
             self.returns += 1;
+            // The reciprocal depends only on the count, so its division runs beside the
+            // chain of running means instead of in it.
+            let weight = 1.0 / self.returns as f64;
             let delta = change - self.mean;
-            self.mean += delta / self.returns as f64;
+            self.mean += delta * weight;
             self.squared_deviations += delta * (change - self.mean);
             let downside = change.min(0.0);
             self.downside_sum_of_squares += downside * downside;
