@@ -48,31 +48,38 @@ pub struct Metrics {
     /// The dataset's last close over its first open, minus one: what holding did.
     #[serde(default)]
     pub buy_and_hold_return: f64,
-    /// The total return as a compound yearly rate (CAGR), from the candles' time span.
+    /// The total return as a compound yearly rate (CAGR) over the candles' time span, a
+    /// year being 365.25 days. A gain over a few seconds compounds past any number: it
+    /// shows as the largest finite one.
     pub annualised_return: f64,
-    /// Standard deviation of per-bar returns, annualised.
+    /// Sample standard deviation of per-bar returns, times the square root of the bars a
+    /// year (from the candles' time span).
     #[serde(default)]
     pub volatility: f64,
-    /// Mean over standard deviation of per-bar returns, annualised.
+    /// Mean over sample standard deviation of per-bar returns, times the square root of
+    /// the bars a year; 0 when returns do not vary.
     pub sharpe: f64,
-    /// Like Sharpe, with only the downside deviation below.
+    /// Like Sharpe, over the downside deviation (the root mean square of per-bar returns,
+    /// gains counted as 0); 0 without a losing bar.
     pub sortino: f64,
     /// CAGR over max drawdown; `None` without a drawdown.
     #[serde(default)]
     pub calmar: Option<f64>,
     /// The largest fall from a peak of equity, as a fraction of that peak.
     pub max_drawdown: f64,
-    /// The longest time from a peak of equity until equity stood there again (or the end).
+    /// The longest time from a peak of equity until equity stood there again (or the end);
+    /// 0 without a drawdown.
     #[serde(default)]
     pub max_drawdown_duration: i64,
-    /// The mean depth of the drawdowns, each at its deepest.
+    /// The mean depth of the drawdowns, each at its deepest; 0 without a drawdown.
     #[serde(default)]
     pub average_drawdown: f64,
-    /// Round trips that ended above their entry, over all round trips.
+    /// Round trips with a positive return, over all round trips; 0 without trades.
     pub win_rate: f64,
     /// Round trips (entries).
     pub trades: u32,
-    /// Bars ended in the market, over all bars.
+    /// Bars ended in the market, over all bars (the last bar counts when a trade is sold
+    /// at its close).
     pub exposure: f64,
     /// The best round trip's return.
     #[serde(default)]
@@ -80,20 +87,22 @@ pub struct Metrics {
     /// The worst round trip's return.
     #[serde(default)]
     pub worst_trade: Option<f64>,
-    /// The mean round trip's return.
+    /// The geometric mean of the round trips' returns: the return which, made by every
+    /// trade, compounds to what they made together.
     #[serde(default)]
     pub average_trade: Option<f64>,
     /// The longest round trip, entry to exit.
     #[serde(default)]
     pub max_trade_duration: Option<i64>,
-    /// The mean round trip, entry to exit.
+    /// The mean round trip, entry to exit, to the nearest second.
     #[serde(default)]
     pub average_trade_duration: Option<i64>,
-    /// Gross gains over gross losses of the round trips; `None` without a losing trade.
+    /// The winning round trips' returns added up, over the losing ones' (as a positive
+    /// number); `None` without a losing trade.
     #[serde(default)]
     pub profit_factor: Option<f64>,
-    /// The mean return of a round trip (win rate times average win plus loss rate times
-    /// average loss).
+    /// The arithmetic mean return of a round trip (win rate times average win plus loss
+    /// rate times average loss).
     #[serde(default)]
     pub expectancy: Option<f64>,
 }

@@ -39,8 +39,8 @@ pub(super) async fn run_chunk(
                 config_id,
                 metrics: report.metrics,
                 equity_curve: report.equity_curve,
-                trades: Vec::new(),
-                trades_truncated: false,
+                trades: report.trades,
+                trades_truncated: report.trades_truncated,
             })
         })
         .collect()

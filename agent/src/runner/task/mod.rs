@@ -41,7 +41,8 @@ use results::post_results;
 
 pub use plan::{Plan, chunk_size};
 
-/// Points per equity curve: enough to draw, small enough that a batch of 500 stays light.
+/// Points per equity curve: enough to draw, and a few kilobytes of JSON next to a trade
+/// list that can take a megabyte.
 pub const CURVE_POINTS: usize = 200;
 
 /// How a task ended, as far as this agent is concerned.

@@ -2,6 +2,12 @@
 //!
 //! A result is work the owner paid for in CPU time, so it is never dropped for a network
 //! error: each batch is retried until the server stores it.
+//!
+//! With its trade list a result can be over a megabyte of JSON, so batches are bounded by
+//! size as well as by count: a request that small goes through any proxy and is quick to
+//! send again after a dropped connection.
+
+use std::io;
 
 use edge_protocol::api::{ConfigResult, ErrorCode, MAX_RESULTS_PER_BATCH, ResultBatch};
 use uuid::Uuid;
@@ -20,16 +26,7 @@ pub(super) async fn post_results<A: EdgeApi>(
 ) -> Result<Option<u32>, Stop> {
     let api = &*context.api;
     // A stack of batches, the next to send on top.
-    let mut pending: Vec<Vec<ConfigResult>> = Vec::new();
-    let mut rest = results;
-    while rest.len() > MAX_RESULTS_PER_BATCH {
-        let tail = rest.split_off(MAX_RESULTS_PER_BATCH);
-        pending.push(rest);
-        rest = tail;
-    }
-    if !rest.is_empty() {
-        pending.push(rest);
-    }
+    let mut pending = batches(results, MAX_BATCH_BYTES);
     pending.reverse();
 
     let mut configs_done = None;
@@ -53,4 +50,60 @@ pub(super) async fn post_results<A: EdgeApi>(
         }
     }
     Ok(configs_done)
+}
+
+/// The most JSON one batch carries, unless a single result is larger on its own.
+pub(super) const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
+
+/// `{"results":[` and `]}` around the results, which are separated by commas.
+const BATCH_FRAME_BYTES: usize = r#"{"results":[]}"#.len();
+
+/// Splits results, in order, into batches of at most [`MAX_RESULTS_PER_BATCH`] results
+/// and at most `max_bytes` of JSON each. A result larger than `max_bytes` by itself goes
+/// alone (the server's own limit is far above the largest result).
+pub(super) fn batches(results: Vec<ConfigResult>, max_bytes: usize) -> Vec<Vec<ConfigResult>> {
+    let mut batches = Vec::new();
+    let mut batch: Vec<ConfigResult> = Vec::new();
+    let mut bytes = BATCH_FRAME_BYTES;
+    for result in results {
+        let size = json_bytes(&result);
+        let separator = usize::from(!batch.is_empty());
+        let fits = bytes.saturating_add(separator).saturating_add(size) <= max_bytes;
+        if !batch.is_empty() && (batch.len() == MAX_RESULTS_PER_BATCH || !fits) {
+            batches.push(std::mem::take(&mut batch));
+            bytes = BATCH_FRAME_BYTES;
+        }
+        bytes = bytes
+            .saturating_add(usize::from(!batch.is_empty()))
+            .saturating_add(size);
+        batch.push(result);
+    }
+    if !batch.is_empty() {
+        batches.push(batch);
+    }
+    batches
+}
+
+/// How long `result` is as JSON, counted without building the text.
+fn json_bytes(result: &ConfigResult) -> usize {
+    let mut counter = Counter(0);
+    // Writing to a counter cannot fail, nor can these types (serde_json writes a
+    // non-finite number as null); were it to, the result goes alone in its batch.
+    match serde_json::to_writer(&mut counter, result) {
+        Ok(()) => counter.0,
+        Err(_) => usize::MAX,
+    }
+}
+
+struct Counter(usize);
+
+impl io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
