@@ -78,7 +78,7 @@ pub fn Compare(details: Vec<ResultDetail>, best: bool) -> impl IntoView {
                 <LineChart id="equity-chart" title series=equity format_y=equity_label format_x=date_label />
                 <LineChart id="drawdown-chart" title="Drawdown (below the running peak)".to_owned() series=drawdown format_y=percent_label format_x=date_label area=single />
             </div>
-            <MetricsTable details=details.clone() />
+            <MetricsTable details />
             <Trades detail=first />
         </section>
     }
@@ -241,6 +241,8 @@ fn metric_formatter(metric: ResultMetric) -> fn(f64) -> String {
 }
 
 /// The ranked metric over the parameter grid, when the grid spreads over two parameters.
+// Component props arrive owned; the grid is only read to build the chart.
+#[allow(clippy::needless_pass_by_value)]
 #[component]
 pub fn GridHeatmap(
     grid: Vec<(StrategyConfig, Option<f64>)>,
