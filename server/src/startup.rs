@@ -154,8 +154,11 @@ impl Application {
         let fleet_jobs = domain::jobs::spawn_fleet_jobs(state.edge().clone());
         let grace = state.config().shutdown_timeout;
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let live = std::sync::Arc::clone(&state.edge().live);
         let signal = async move {
             shutdown.await;
+            // Event streams never finish on their own: end them so the drain is quick.
+            live.close();
             tracing::info!(
                 grace_secs = grace.as_secs(),
                 "shutting down: no new connections"

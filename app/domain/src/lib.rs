@@ -12,6 +12,8 @@
 //! - [`clock`]: the server's clock, in Unix seconds.
 //! - [`fleet`]: edge agents and what they run — enrollment tokens, workers and their
 //!   credentials, heartbeats and liveness, datasets, the task queue and results.
+//! - [`live`]: changes announced to open pages, across replicas, and the hub that
+//!   fans them out to each user's event streams.
 //! - [`jobs`]: the background jobs: session and throttle cleanup, lease expiry, liveness.
 //! - [`oidc`]: the OpenID Connect provider's client and the identity → account links.
 //! - [`sessions`]: the session store, the session cookie, and the registry of a user's
@@ -24,6 +26,7 @@ pub mod client;
 pub mod clock;
 pub mod fleet;
 pub mod jobs;
+pub mod live;
 pub mod oidc;
 pub mod sessions;
 pub mod storage;

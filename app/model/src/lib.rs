@@ -5,9 +5,11 @@
 //! - [`admin`]: the admin section's users, audit entries, filters and overview.
 //! - [`auth`]: the signed-in user, roles, sessions, audit actions.
 //! - [`fleet`]: workers, enrollment tokens, datasets, tasks and their states.
+//! - [`live`]: the change events pushed to open pages.
 //! - [`results`]: a task's ranked results, one config's curve and trades, the metrics.
 
 pub mod admin;
 pub mod auth;
 pub mod fleet;
+pub mod live;
 pub mod results;

@@ -1,6 +1,7 @@
 //! `/backtests/:id`: one backtest — what it runs, its state and live progress, cancel and
 //! retry — and below it the results.
 
+use app_model::live::ChangeKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,9 +15,8 @@ use crate::beta::frame::{AppFrame, Breadcrumbs};
 use crate::fleet::api::{CancelTask, RetryTask, task_detail};
 use crate::fleet::model::{FleetError, Task, TaskState};
 use crate::fleet::widgets::{Progress, TaskBadge};
-use crate::ui::clock::{Ago, use_clock, use_refresh};
-
-const REFRESH_SECS: u64 = 2;
+use crate::ui::clock::{Ago, use_clock};
+use crate::ui::live::use_live;
 
 #[component]
 pub fn BacktestPage() -> impl IntoView {
@@ -32,7 +32,7 @@ fn Backtest() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let cancel = ServerAction::<CancelTask>::new();
     let retry = ServerAction::<RetryTask>::new();
-    let refresh = use_refresh(REFRESH_SECS);
+    let refresh = use_live(&[ChangeKind::Task]);
     let task = Resource::new(
         move || {
             (

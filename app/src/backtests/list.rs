@@ -1,6 +1,7 @@
 //! `/backtests`: the signed-in user's backtests (tasks), newest first, with their state
 //! and live progress; each leads to its results.
 
+use app_model::live::ChangeKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,12 +11,11 @@ use crate::beta::frame::{AppFrame, Breadcrumbs};
 use crate::fleet::api::{list_datasets, list_tasks, list_workers};
 use crate::fleet::model::{Dataset, FleetError, Task, Worker};
 use crate::fleet::widgets::{Progress, TaskBadge};
-use crate::ui::clock::{Ago, use_refresh};
+use crate::ui::clock::Ago;
+use crate::ui::live::use_live;
 use crate::ui::{Icon, IconKind};
 
 use super::strategy_label;
-
-const REFRESH_SECS: u64 = 3;
 
 #[component]
 pub fn BacktestsPage() -> impl IntoView {
@@ -47,7 +47,7 @@ async fn listing() -> Result<Listing, FleetError> {
 
 #[component]
 fn Backtests() -> impl IntoView {
-    let refresh = use_refresh(REFRESH_SECS);
+    let refresh = use_live(&[ChangeKind::Task]);
     let listed = Resource::new(move || refresh.get(), |_| listing());
     view! {
         <Breadcrumbs trail=vec![("Backtests".to_owned(), "/backtests".to_owned())] />

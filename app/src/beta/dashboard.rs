@@ -1,6 +1,7 @@
 //! The signed-in user's overview: how many agents are online, the backtests running with
 //! their progress, and the latest ones with their results — each leading to its page.
 
+use app_model::live::ChangeKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
@@ -9,9 +10,9 @@ use crate::backtests::strategy_label;
 use crate::fleet::api::{list_datasets, list_tasks, list_workers};
 use crate::fleet::model::{FleetError, Task, TaskState, WorkerStatus};
 use crate::fleet::widgets::{Progress, TaskBadge};
-use crate::ui::clock::{Ago, use_refresh};
+use crate::ui::clock::Ago;
+use crate::ui::live::use_live;
 
-const REFRESH_SECS: u64 = 5;
 const LATEST: usize = 5;
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -41,7 +42,7 @@ async fn summary() -> Result<Summary, FleetError> {
 
 #[component]
 pub fn Dashboard(user: CurrentUser) -> impl IntoView {
-    let refresh = use_refresh(REFRESH_SECS);
+    let refresh = use_live(&[ChangeKind::Worker, ChangeKind::Task]);
     let loaded = Resource::new(move || refresh.get(), |_| summary());
     // One text node: hydration walks the server's HTML, where adjacent texts have merged.
     let CurrentUser { display_name, .. } = user;

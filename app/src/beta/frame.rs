@@ -75,6 +75,9 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     // One ticking clock for the whole page, owned by the frame: relative times inside views
     // that reload find it instead of each starting (and disposing) their own.
     crate::ui::clock::use_clock();
+    // Rendered before the page's data is fetched, so the stream replays anything newer.
+    let live_since = crate::ui::live::render_position();
+    crate::ui::live::start_live_feed();
     let location = use_location();
     let current_label = move || {
         let path = location.pathname.get();
@@ -84,7 +87,7 @@ pub fn AppFrame(children: Children) -> impl IntoView {
             .map_or("Menu", |area| area.label)
     };
     view! {
-        <div class="app-frame">
+        <div class="app-frame" data-live-since=live_since>
             <aside class="app-sidebar">
                 <nav aria-label="App">
                     <ul class="app-nav">{area_links()}</ul>

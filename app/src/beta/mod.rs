@@ -36,6 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::ui::live::provide_live_feed();
     let urls = use_site_urls();
     let links = vec![
         NavLink::new("Overview", "/"),

@@ -1,7 +1,10 @@
 //! The datasets already stored, newest first, each deletable once no backtest refers to it.
 
+use app_model::live::ChangeKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+
+use crate::ui::live::use_live;
 
 use crate::beta::forms::{FormAlert, form_error};
 use crate::fleet::api::{DeleteDataset, list_datasets};
@@ -25,8 +28,10 @@ pub fn format_bytes(bytes: i64) -> String {
 #[component]
 pub fn DatasetList(uploaded: RwSignal<u32>) -> impl IntoView {
     let delete = ServerAction::<DeleteDataset>::new();
+    // Imported or deleted elsewhere (another tab, the CLI): the list follows.
+    let live = use_live(&[ChangeKind::Dataset]);
     let datasets = Resource::new(
-        move || (uploaded.get(), delete.version().get()),
+        move || (uploaded.get(), delete.version().get(), live.get()),
         |_| list_datasets(),
     );
     view! {

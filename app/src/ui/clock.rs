@@ -79,22 +79,6 @@ pub fn Ago(at: i64) -> impl IntoView {
     }
 }
 
-/// A counter that goes up every `seconds` while the page is open in a browser: a
-/// resource that reads it fetches its data again, and a `<Transition>` keeps showing the
-/// old data until the new arrives, so the page updates in place.
-pub fn use_refresh(seconds: u64) -> ReadSignal<u32> {
-    let (count, set_count) = signal(0_u32);
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || set_count.update(|count| *count = count.wrapping_add(1)),
-            std::time::Duration::from_secs(seconds),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    count
-}
-
 #[cfg(test)]
 mod tests {
     use super::relative;

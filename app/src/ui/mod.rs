@@ -11,6 +11,7 @@ pub mod enhance;
 mod form;
 mod icons;
 mod layout;
+pub mod live;
 mod not_found;
 pub mod paging;
 mod seo;

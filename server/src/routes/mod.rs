@@ -1,9 +1,11 @@
-//! The HTTP surface: probes, the edge API and the four sites, chosen by host.
+//! The HTTP surface: probes, the edge API, the live event streams and the four sites,
+//! chosen by host.
 
 pub mod datasets;
 pub mod edge;
 pub mod error_body;
 pub mod health;
+pub mod live;
 pub mod page_cache;
 pub mod results_export;
 mod seo;

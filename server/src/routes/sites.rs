@@ -99,12 +99,13 @@ impl Sites {
                 app::beta::App,
                 app::beta::shell,
                 // Single sign-on, dataset uploads (which stream past the server
-                // functions' body limit) and results downloads (saved as files): plain
-                // routes, inside the session layer and the same-origin check like
-                // everything else.
+                // functions' body limit), results downloads (saved as files) and the live
+                // event stream: plain routes, inside the session layer and the same-origin
+                // check like everything else.
                 app::auth::ssr::oidc::routes(state.auth().clone(), state.urls().clone())
                     .merge(super::datasets::routes(state))
-                    .merge(super::results_export::routes(state)),
+                    .merge(super::results_export::routes(state))
+                    .merge(super::live::routes(state)),
             )
             .layer(session.clone())
             .layer(from_fn_with_state(rate_limit.clone(), auth_rate_limit)),
@@ -117,7 +118,8 @@ impl Sites {
                 app::admin::AdminApp,
                 app::admin::shell,
                 // The login page offers single sign-on here too; the product app runs it.
-                app::auth::ssr::oidc::admin_routes(state.urls().clone()),
+                app::auth::ssr::oidc::admin_routes(state.urls().clone())
+                    .merge(super::live::admin_routes(state)),
             )
             .layer(session)
             .layer(from_fn_with_state(rate_limit, auth_rate_limit)),

@@ -8,6 +8,7 @@ use edge_protocol::dataset::DatasetLimits;
 use super::auth_cache::{self, AuthCache};
 use super::heartbeats::HeartbeatWriter;
 use super::secrets::Pepper;
+use crate::live::LiveHub;
 use crate::storage::{Database, ObjectStorage};
 
 /// The fleet's settings, from the server's configuration.
@@ -68,15 +69,20 @@ pub struct EdgeContext {
     pub heartbeats: HeartbeatWriter,
     /// Credentials already checked (PostgreSQL only; see `auth_cache`).
     pub auth_cache: Arc<AuthCache>,
+    /// Where changes are announced to open pages (see `crate::live`).
+    pub live: Arc<LiveHub>,
 }
 
 impl EdgeContext {
     /// The fleet over these backends; starts the heartbeat writer (and, on PostgreSQL, the
-    /// worker change listener) on the current runtime.
+    /// worker change and live change listeners) on the current runtime.
     pub fn new(database: Database, objects: ObjectStorage, settings: EdgeSettings) -> Self {
         let auth_cache = Arc::new(AuthCache::new(matches!(database, Database::Postgres(_))));
         auth_cache::spawn_listener(&database, Arc::clone(&auth_cache));
+        let live = Arc::new(LiveHub::new());
+        crate::live::spawn_listener(&database, Arc::clone(&live));
         Self {
+            live,
             auth_cache,
             heartbeats: HeartbeatWriter::spawn(database.clone()),
             database,

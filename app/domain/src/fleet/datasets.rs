@@ -2,6 +2,9 @@
 //! dataset format as they stream in, kept in the object store, streamed to the agents that
 //! run tasks over them.
 
+use app_model::live::ChangeKind;
+
+use crate::live::announce;
 use bytes::Bytes;
 use edge_protocol::api::ErrorCode;
 use edge_protocol::dataset::{DatasetError, LayoutOverrides};
@@ -161,6 +164,7 @@ where
         }
         return Err(err.into());
     }
+    announce(context, &row.owner_id, ChangeKind::Dataset, &row.id).await;
     Ok(row.to_model())
 }
 
@@ -313,5 +317,6 @@ pub async fn delete(context: &EdgeContext, owner: &Owner, id: &str) -> Result<Da
     if let Err(err) = context.objects.delete(&row.object_key).await {
         tracing::warn!(error = %err, key = %row.object_key, "fleet: a deleted dataset's file stayed");
     }
+    announce(context, &row.owner_id, ChangeKind::Dataset, &row.id).await;
     Ok(row.to_model())
 }

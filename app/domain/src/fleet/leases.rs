@@ -9,8 +9,10 @@
 use super::error::StorageContext;
 use super::events::{self, EventKind};
 use super::{EdgeContext, FleetError, auth_cache, now};
+use app_model::live::ChangeKind;
 use edge_protocol::api::TaskState;
 
+use crate::live;
 use crate::storage::{Database, in_transaction, on_pool};
 
 /// The most expired leases one sweep handles; the next sweep takes the rest.
@@ -67,6 +69,15 @@ struct Expired {
     cancel_requested: bool,
 }
 
+/// What one expiry sweep did: leases ended, workers it quarantined, and the tasks and
+/// workers it changed (announced once committed).
+struct Swept {
+    ended: u64,
+    quarantined: Vec<String>,
+    tasks: Vec<String>,
+    workers: Vec<String>,
+}
+
 /// Ends expired leases: back to the queue, or failed once the task used up its attempts
 /// (cancelled, when cancel was asked); each one counts against the worker that held it.
 /// Run by a background job on every replica; the rows are locked while handled, so each
@@ -89,13 +100,15 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
     let end = "UPDATE tasks SET state = $1, error = COALESCE($2, error), finished_at = $3, \
                leased_by = NULL, lease_expires_at = NULL \
                WHERE id = $4 AND state IN ('leased', 'running') AND lease_expires_at < $5";
-    let outcome: (u64, Vec<String>) = in_transaction!(&context.database, begin, |tx| {
+    let outcome: Swept = in_transaction!(&context.database, begin, |tx| {
         let expired: Vec<Expired> = sqlx::query_as(&select)
             .bind(now)
             .fetch_all(&mut *tx)
             .await?;
         let mut ended = 0;
         let mut quarantined = Vec::new();
+        let mut tasks = Vec::new();
+        let mut workers = Vec::new();
         for task in expired {
             let gave_up = !task.cancel_requested && task.attempts >= max_attempts;
             let (state, error, finished) = if task.cancel_requested {
@@ -119,6 +132,7 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+            tasks.push(task.id.clone());
             let Some(worker) = task.leased_by else {
                 continue;
             };
@@ -131,35 +145,58 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
                 .execute(&mut *tx)
                 .await?;
             if count_failure!(tx, &worker, threshold, now) {
-                quarantined.push(worker);
+                quarantined.push(worker.clone());
             }
+            workers.push(worker);
         }
-        (ended, quarantined)
+        Swept {
+            ended,
+            quarantined,
+            tasks,
+            workers,
+        }
     })
     .during("expiring leases")?;
-    let (ended, quarantined) = outcome;
+    let Swept {
+        ended,
+        quarantined,
+        tasks,
+        mut workers,
+    } = outcome;
     for worker in quarantined {
         auth_cache::changed(context, &worker).await?;
+    }
+    // Each worker's timeline gained an event; announced once per worker.
+    workers.sort_unstable();
+    workers.dedup();
+    for worker in &workers {
+        live::announce_row(context, ChangeKind::Worker, worker).await;
+    }
+    for task in &tasks {
+        live::announce_row(context, ChangeKind::Task, task).await;
     }
     Ok(ended)
 }
 
 /// Returns a worker's leases to the queue at once (it was disabled or revoked); nothing is
-/// counted against the task or the worker.
+/// counted against the task or the worker. Returns the tasks it handed back.
 pub async fn requeue_worker_tasks(
     context: &EdgeContext,
     worker_id: &str,
-) -> Result<u64, FleetError> {
+) -> Result<Vec<String>, FleetError> {
     let sql = "UPDATE tasks SET \
                state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END, \
                finished_at = CASE WHEN cancel_requested THEN $1 ELSE NULL END, \
                leased_by = NULL, lease_expires_at = NULL \
-               WHERE state IN ('leased', 'running') AND leased_by = $2";
-    on_pool!(&context.database, |pool| sqlx::query(sql)
+               WHERE state IN ('leased', 'running') AND leased_by = $2 RETURNING id, owner_id";
+    let requeued: Vec<(String, String)> = on_pool!(&context.database, |pool| sqlx::query_as(sql)
         .bind(now())
         .bind(worker_id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))
-    .during("requeueing a worker's tasks")
+        .fetch_all(pool)
+        .await)
+    .during("requeueing a worker's tasks")?;
+    for (task_id, owner_id) in &requeued {
+        live::announce(context, owner_id, ChangeKind::Task, task_id).await;
+    }
+    Ok(requeued.into_iter().map(|(task_id, _)| task_id).collect())
 }

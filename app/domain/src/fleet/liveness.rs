@@ -1,6 +1,8 @@
 //! The liveness job: notices when workers go stale or offline, even when they say nothing,
 //! and writes the transition into their timeline.
 
+use app_model::live::ChangeKind;
+
 use super::error::StorageContext;
 use super::events::{self, EventKind};
 use super::{EdgeContext, FleetError, now};
@@ -51,6 +53,7 @@ pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
     // Forgotten once committed, so no replica re-reads the row as it was.
     for worker_id in &changed {
         super::auth_cache::changed(context, worker_id).await?;
+        crate::live::announce_row(context, ChangeKind::Worker, worker_id).await;
     }
     Ok(changed.len())
 }

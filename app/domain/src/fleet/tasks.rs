@@ -1,5 +1,8 @@
 //! Tasks as their owner sees them: create, watch, cancel, retry.
 
+use app_model::live::ChangeKind;
+
+use crate::live::announce;
 use edge_protocol::backtest::Costs;
 use edge_protocol::strategy::{Grid, StrategyName};
 use uuid::Uuid;
@@ -76,6 +79,7 @@ pub async fn create(
         .await
         .map(drop))
     .during("creating a task")?;
+    announce(context, &dataset.owner_id, ChangeKind::Task, &id).await;
     owned(context, owner, &id).await.map(|row| row.to_model())
 }
 
@@ -132,6 +136,7 @@ pub async fn cancel(context: &EdgeContext, owner: &Owner, id: &str) -> Result<Ta
             row.state.as_str()
         )));
     }
+    announce(context, &row.owner_id, ChangeKind::Task, &row.id).await;
     owned(context, owner, id).await.map(|row| row.to_model())
 }
 
@@ -154,5 +159,6 @@ pub async fn retry(context: &EdgeContext, owner: &Owner, id: &str) -> Result<Tas
             row.state.as_str()
         )));
     }
+    announce(context, &row.owner_id, ChangeKind::Task, &row.id).await;
     owned(context, owner, id).await.map(|row| row.to_model())
 }

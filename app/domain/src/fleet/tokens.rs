@@ -1,5 +1,8 @@
 //! Enrollment tokens: created by an owner, spent by agents registering.
 
+use app_model::live::ChangeKind;
+
+use crate::live::announce;
 use edge_protocol::api::{ENROLLMENT_TOKEN_PREFIX, ErrorCode};
 
 use super::error::StorageContext;
@@ -82,6 +85,7 @@ pub async fn create(
         .await
         .map(drop))
     .during("creating an enrollment token")?;
+    announce(context, &row.owner_id, ChangeKind::Token, &row.id).await;
     Ok(CreatedToken {
         token: minted.text,
         details: row.to_model(created_at),
@@ -142,6 +146,7 @@ pub async fn revoke(
             .map(drop))
         .during("revoking an enrollment token")?;
         row.revoked_at = Some(now);
+        announce(context, &row.owner_id, ChangeKind::Token, &row.id).await;
     }
     Ok(row.to_model(now))
 }

@@ -2,6 +2,7 @@
 //! its class, clock skew, address and version, the event timeline), and the owner's
 //! actions, each confirmed before it runs and reflected on the page at once.
 
+use app_model::live::ChangeKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,10 +14,9 @@ use crate::beta::frame::{AppFrame, Breadcrumbs};
 use crate::fleet::api::{ChangeWorker, worker_detail};
 use crate::fleet::model::{Worker, WorkerEvent, WorkerStatus};
 use crate::fleet::widgets::WorkerBadge;
-use crate::ui::clock::{Ago, use_refresh};
+use crate::ui::clock::Ago;
+use crate::ui::live::use_live;
 use crate::ui::time::format_utc;
-
-const REFRESH_SECS: u64 = 2;
 
 #[component]
 pub fn AgentPage() -> impl IntoView {
@@ -31,7 +31,7 @@ fn Agent() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let change = ServerAction::<ChangeWorker>::new();
-    let refresh = use_refresh(REFRESH_SECS);
+    let refresh = use_live(&[ChangeKind::Worker, ChangeKind::Task]);
     let detail = Resource::new(
         move || (id.get(), change.version().get(), refresh.get()),
         |(id, ..)| worker_detail(id),

@@ -2,6 +2,7 @@
 //! and when it last called in; filtered by status with `?status=`. A user without agents
 //! gets the three steps that add the first one.
 
+use app_model::live::ChangeKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,11 +13,9 @@ use crate::beta::frame::{AppFrame, Breadcrumbs};
 use crate::fleet::api::{list_tasks, list_workers};
 use crate::fleet::model::{Task, Worker, WorkerStatus};
 use crate::fleet::widgets::{Progress, WorkerBadge, worker_status_badge};
-use crate::ui::clock::{Ago, use_refresh};
+use crate::ui::clock::Ago;
+use crate::ui::live::use_live;
 use crate::ui::{Icon, IconKind};
-
-/// How often the page asks for fresh statuses while it is open.
-const REFRESH_SECS: u64 = 2;
 
 #[component]
 pub fn FleetPage() -> impl IntoView {
@@ -35,7 +34,7 @@ fn Fleet() -> impl IntoView {
             .get("status")
             .and_then(|status| WorkerStatus::parse(&status))
     });
-    let refresh = use_refresh(REFRESH_SECS);
+    let refresh = use_live(&[ChangeKind::Worker, ChangeKind::Task]);
     let fleet = Resource::new(
         move || refresh.get(),
         |_| async move {

@@ -2,8 +2,11 @@
 //! secret once with the exact command that onboards an agent to this server, list them
 //! with uses left and expiry, revoke one.
 
+use app_model::live::ChangeKind;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+
+use crate::ui::live::use_live;
 use leptos_meta::Title;
 
 use crate::auth::require::RequireUser;
@@ -27,8 +30,10 @@ pub fn TokensPage() -> impl IntoView {
 fn Tokens() -> impl IntoView {
     let create = ServerAction::<CreateEnrollmentToken>::new();
     let revoke = ServerAction::<RevokeEnrollmentToken>::new();
+    // An agent registering spends a use: the list follows.
+    let live = use_live(&[ChangeKind::Token]);
     let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || (create.version().get(), revoke.version().get(), live.get()),
         |_| list_enrollment_tokens(),
     );
     let created = move || match create.value().get() {

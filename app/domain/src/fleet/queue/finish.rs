@@ -1,6 +1,7 @@
 //! The end of a lease as its worker decides it: completed, failed, or handed back. Each
 //! ends in one guarded write; a failure also counts toward the worker's quarantine.
 
+use app_model::live::ChangeKind;
 use edge_protocol::api::{MAX_ERROR_CHARS, TaskOutcome, TaskState};
 use uuid::Uuid;
 
@@ -10,6 +11,7 @@ use crate::fleet::leases::count_failure;
 use crate::fleet::rows::TaskRow;
 use crate::fleet::workers::AuthenticatedWorker;
 use crate::fleet::{EdgeContext, FleetError, now};
+use crate::live::announce;
 use crate::storage::{in_transaction, on_pool};
 
 /// Ends the task: `done` when every config has a result, `cancelled` if cancel was asked.
@@ -41,6 +43,7 @@ pub async fn complete(
             .map(drop))
         .during("resetting a worker's failures")?;
     }
+    announce(context, &caller.worker.owner_id, ChangeKind::Task, &row.id).await;
     Ok(TaskOutcome { state })
 }
 
@@ -86,7 +89,9 @@ pub async fn fail(
     };
     if quarantined {
         crate::fleet::auth_cache::changed(context, worker).await?;
+        announce(context, &caller.worker.owner_id, ChangeKind::Worker, worker).await;
     }
+    announce(context, &caller.worker.owner_id, ChangeKind::Task, &row.id).await;
     Ok(TaskOutcome { state })
 }
 
@@ -104,6 +109,7 @@ pub async fn release(
         held_by("$3")
     );
     let state = finish(context, caller, task_id, &row, &sql).await?;
+    announce(context, &caller.worker.owner_id, ChangeKind::Task, &row.id).await;
     Ok(TaskOutcome { state })
 }
 

@@ -1,6 +1,7 @@
 //! Leasing: a worker claims the oldest queued task it may run and gets back everything
 //! it needs to start — or to resume, skipping the configs an earlier lease already did.
 
+use app_model::live::ChangeKind;
 use chrono::DateTime;
 use edge_protocol::api::{DatasetRef, ErrorCode, LeaseResponse, LeasedTask, TaskConfig};
 use edge_protocol::backtest::Costs;
@@ -10,6 +11,7 @@ use uuid::Uuid;
 use crate::fleet::error::StorageContext;
 use crate::fleet::workers::AuthenticatedWorker;
 use crate::fleet::{EdgeContext, FleetError, now};
+use crate::live::announce;
 use crate::storage::{Database, on_pool};
 
 /// Leases the oldest queued task this worker may run, exactly once across replicas.
@@ -60,6 +62,13 @@ pub async fn lease_next(
     let Some(lease) = leased else {
         return Ok(LeaseResponse { task: None });
     };
+    announce(
+        context,
+        &caller.worker.owner_id,
+        ChangeKind::Task,
+        &lease.id,
+    )
+    .await;
     let task = leased_task(context, lease, expires).await?;
     Ok(LeaseResponse { task: Some(task) })
 }

@@ -1,6 +1,7 @@
 //! Progress reports: the agent's proof it is still working, which keeps its lease alive,
 //! and the owner's way to reach it, since the reply carries any cancel request.
 
+use app_model::live::ChangeKind;
 use chrono::DateTime;
 use edge_protocol::api::TaskHeartbeatResponse;
 use uuid::Uuid;
@@ -9,6 +10,7 @@ use super::{held, held_by, lost};
 use crate::fleet::error::StorageContext;
 use crate::fleet::workers::AuthenticatedWorker;
 use crate::fleet::{EdgeContext, FleetError, now};
+use crate::live::announce;
 use crate::storage::on_pool;
 
 /// Progress: extends the lease and says whether the owner asked to cancel.
@@ -38,10 +40,13 @@ pub async fn heartbeat(
         .await)
     .during("extending a lease")?;
     match cancel {
-        Some(cancel_requested) => Ok(TaskHeartbeatResponse {
-            cancel_requested,
-            lease_expires_at: DateTime::from_timestamp(expires, 0).unwrap_or_default(),
-        }),
+        Some(cancel_requested) => {
+            announce(context, &caller.worker.owner_id, ChangeKind::Task, &row.id).await;
+            Ok(TaskHeartbeatResponse {
+                cancel_requested,
+                lease_expires_at: DateTime::from_timestamp(expires, 0).unwrap_or_default(),
+            })
+        }
         None => Err(lost(context, caller, task_id).await),
     }
 }

@@ -2,6 +2,9 @@
 //! then stored in one transaction with the lease extension so a lost lease stores nothing.
 //! A batch sent again stores nothing twice: a result already stored counts as a duplicate.
 
+use app_model::live::ChangeKind;
+
+use crate::live::announce;
 use app_model::results::ResultMetric;
 use edge_protocol::api::{ConfigResult, ErrorCode, MAX_RESULTS_PER_BATCH, ResultsAccepted};
 use edge_protocol::backtest::MAX_TRADES_PER_RESULT;
@@ -171,6 +174,9 @@ pub async fn post_results(
     let Some((accepted, done)) = outcome else {
         return Err(lost(context, caller, task_id).await);
     };
+    if accepted > 0 {
+        announce(context, &caller.worker.owner_id, ChangeKind::Task, &row.id).await;
+    }
     let accepted = u32::try_from(accepted).unwrap_or(u32::MAX);
     let posted = u32::try_from(results.len()).unwrap_or(u32::MAX);
     Ok(ResultsAccepted {

@@ -1,6 +1,7 @@
 //! Heartbeats: how a worker says it is alive and what it is doing. Most are buffered;
 //! the ones that change what an owner sees (back online, a new error) are written at once.
 
+use app_model::live::ChangeKind;
 use chrono::Utc;
 use edge_protocol::api::{HeartbeatRequest, HeartbeatResponse, MAX_ERROR_CHARS, WorkerStatus};
 
@@ -9,6 +10,7 @@ use crate::fleet::auth_cache;
 use crate::fleet::events::{self, EventKind};
 use crate::fleet::heartbeats::HeartbeatRecord;
 use crate::fleet::{EdgeContext, FleetError};
+use crate::live::announce;
 
 fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()
@@ -77,6 +79,9 @@ pub async fn heartbeat(
             Some(&detail),
         )
         .await?;
+    }
+    if back_online || new_error {
+        announce(context, &worker.owner_id, ChangeKind::Worker, &worker.id).await;
     }
     let status = if worker.quarantined_at.is_some() {
         WorkerStatus::Quarantined

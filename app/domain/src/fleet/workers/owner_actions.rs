@@ -2,6 +2,9 @@
 //! change their credentials. Ownership is checked on every call, and a worker that is not
 //! the caller's looks the same as one that does not exist.
 
+use app_model::live::ChangeKind;
+
+use crate::live::announce;
 use app_model::fleet::{Worker, WorkerEvent};
 
 use crate::fleet::auth_cache;
@@ -133,6 +136,7 @@ pub async fn act(
     if let Some(event) = event {
         events::record(&context.database, &row.id, event, Some("by its owner")).await?;
     }
+    announce(context, &row.owner_id, ChangeKind::Worker, &row.id).await;
     let row = owned(context, owner, worker_id).await?;
     Ok(row.to_model(now, &context.settings))
 }

@@ -2,6 +2,9 @@
 //! first credential. The token's use count is the contested resource, so the spend and
 //! the inserts commit together.
 
+use app_model::live::ChangeKind;
+
+use crate::live::announce;
 use edge_protocol::api::{
     CREDENTIAL_PREFIX, ENROLLMENT_TOKEN_PREFIX, ErrorCode, RegisterRequest, RegisterResponse,
     SecretToken,
@@ -98,7 +101,7 @@ pub async fn register(
         Some(owner)
     })
     .during("registering a worker")?;
-    if owner.is_none() {
+    let Some(owner) = owner else {
         // Lost the race for the last use, or the token changed since it was read.
         let row = tokens::find(context, token.id).await?.ok_or_else(invalid)?;
         return Err(tokens::refusal(&row, now).unwrap_or_else(|| {
@@ -107,7 +110,7 @@ pub async fn register(
                 "this enrollment token has no uses left",
             )
         }));
-    }
+    };
     let detail = format!("{display_name} ({platform}/{arch}, version {version})");
     events::record(
         &context.database,
@@ -116,6 +119,8 @@ pub async fn register(
         Some(&detail),
     )
     .await?;
+    announce(context, &owner, ChangeKind::Worker, &worker_id).await;
+    announce(context, &owner, ChangeKind::Token, token.id).await;
     Ok(RegisterResponse {
         worker_id: Uuid::parse_str(&worker_id).unwrap_or_default(),
         credential: credential.text,

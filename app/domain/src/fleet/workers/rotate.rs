@@ -2,6 +2,9 @@
 //! `owner_actions`); the rotation ends at the new credential's first use (see
 //! `authenticate`), so a lost reply never strands the agent.
 
+use app_model::live::ChangeKind;
+
+use crate::live::announce;
 use chrono::DateTime;
 use edge_protocol::api::{CREDENTIAL_PREFIX, CredentialRotated};
 
@@ -67,6 +70,13 @@ pub async fn rotate(
         Some("the previous credential works for the grace period"),
     )
     .await?;
+    announce(
+        context,
+        &caller.worker.owner_id,
+        ChangeKind::Worker,
+        worker_id,
+    )
+    .await;
     Ok(CredentialRotated {
         credential: credential.text,
         previous_valid_until: DateTime::from_timestamp(grace_until, 0).unwrap_or_default(),
