@@ -18,6 +18,7 @@ mod docs_site;
 mod edge;
 mod health;
 mod hosts;
+mod live;
 mod oidc;
 mod protected_pages;
 mod security;

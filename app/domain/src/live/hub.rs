@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use app_model::live::Change;
 use tokio::sync::broadcast;
@@ -117,6 +117,8 @@ pub struct LiveHub {
     ring: Mutex<Ring>,
     sender: broadcast::Sender<Message>,
     open_streams: Arc<AtomicUsize>,
+    /// Whether the hub hears every replica's announcements (see `publish`).
+    listening: AtomicBool,
 }
 
 impl Default for LiveHub {
@@ -141,6 +143,7 @@ impl LiveHub {
             }),
             sender,
             open_streams: Arc::new(AtomicUsize::new(0)),
+            listening: AtomicBool::new(false),
         }
     }
 
@@ -186,8 +189,21 @@ impl LiveHub {
     /// and every stream resuming from before now resyncs.
     pub fn lost_continuity(&self) {
         let mut ring = self.ring();
+        // The gap takes a number of its own, so a page rendered after it (at this
+        // position) resumes cleanly while one rendered before it resyncs.
         ring.continuous_since = ring.next_seq;
+        ring.next_seq += 1;
         let _ = self.sender.send(Message::Resync);
+    }
+
+    /// Whether announcements reach this hub now: on PostgreSQL once its listener is
+    /// connected, on SQLite from the start.
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Relaxed)
+    }
+
+    pub fn set_listening(&self, listening: bool) {
+        self.listening.store(listening, Ordering::Relaxed);
     }
 
     /// Ends every open stream: the server is shutting down.
@@ -331,6 +347,11 @@ mod tests {
         hub.lost_continuity();
         assert!(matches!(open.receiver.recv().await, Ok(Message::Resync)));
         assert!(hub.subscribe(Some(&before), &Scope::Everything).resync);
+        let rendered_after_the_gap = hub.position().to_string();
+        assert!(
+            !hub.subscribe(Some(&rendered_after_the_gap), &Scope::Everything)
+                .resync
+        );
         hub.deliver("alice", change("a2"));
         let after = hub.subscribe(Some(&hub.position().to_string()), &Scope::Everything);
         assert!(!after.resync);

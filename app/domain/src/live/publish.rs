@@ -85,6 +85,7 @@ fn parse_payload(payload: &str) -> Option<(&str, Change)> {
 /// streams then resync.
 pub fn spawn_listener(database: &Database, hub: Arc<LiveHub>) {
     let Database::Postgres(pool) = database else {
+        hub.set_listening(true);
         return;
     };
     let pool = pool.clone();
@@ -94,6 +95,7 @@ pub fn spawn_listener(database: &Database, hub: Arc<LiveHub>) {
                 let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
                 listener.listen(CHANNEL).await?;
                 hub.lost_continuity();
+                hub.set_listening(true);
                 loop {
                     let notification = listener.recv().await?;
                     match parse_payload(notification.payload()) {
@@ -105,6 +107,7 @@ pub fn spawn_listener(database: &Database, hub: Arc<LiveHub>) {
                 }
             };
             let result: Result<(), sqlx::Error> = listen.await;
+            hub.set_listening(false);
             if pool.is_closed() {
                 return;
             }

@@ -10,7 +10,7 @@ mod liveness;
 mod openapi;
 mod ownership;
 mod results;
-mod support;
+pub mod support;
 mod tasks;
 mod worker_cli;
 
