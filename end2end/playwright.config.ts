@@ -47,7 +47,8 @@ export default defineConfig({
     },
     {
       name: "production hosts",
-      testMatch: /production\.spec\.ts/,
+      // The live updates run here too: this server is on PostgreSQL and Redis.
+      testMatch: /(production|live)\.spec\.ts/,
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {

@@ -1,6 +1,6 @@
 //! The background jobs every replica runs for as long as it serves: the session
-//! registry's and the sign-in throttle's cleanup each minute, and the fleet's lease expiry
-//! and liveness sweep every few seconds. Each job's writes are claimed by single
+//! registry's and the sign-in throttle's cleanup each minute, the fleet's lease expiry
+//! and liveness sweep every few seconds, and old read notifications' cleanup hourly. Each job's writes are claimed by single
 //! statements, so replicas running them side by side record every change once.
 
 use std::time::Duration;
@@ -35,8 +35,15 @@ pub fn spawn_fleet_jobs(edge: EdgeContext) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(Duration::from_secs(liveness::SWEEP_INTERVAL_SECS));
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        // Old read notifications go about once an hour.
+        let prune_every = 3_600 / liveness::SWEEP_INTERVAL_SECS;
+        for tick in 0_u64.. {
             ticks.tick().await;
+            if tick % prune_every == 0
+                && let Err(err) = crate::notifications::prune(&edge).await
+            {
+                tracing::warn!(error = %err, "notification cleanup failed");
+            }
             match queue::expire_leases(&edge).await {
                 Ok(0) => {}
                 Ok(requeued) => {

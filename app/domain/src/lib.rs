@@ -14,6 +14,8 @@
 //!   credentials, heartbeats and liveness, datasets, the task queue and results.
 //! - [`live`]: changes announced to open pages, across replicas, and the hub that
 //!   fans them out to each user's event streams.
+//! - [`notifications`]: in-app notifications of what the fleet noticed, per user, and
+//!   which kinds each user hears.
 //! - [`jobs`]: the background jobs: session and throttle cleanup, lease expiry, liveness.
 //! - [`oidc`]: the OpenID Connect provider's client and the identity → account links.
 //! - [`sessions`]: the session store, the session cookie, and the registry of a user's
@@ -27,6 +29,7 @@ pub mod clock;
 pub mod fleet;
 pub mod jobs;
 pub mod live;
+pub mod notifications;
 pub mod oidc;
 pub mod sessions;
 pub mod storage;

@@ -6,10 +6,12 @@
 //! - [`auth`]: the signed-in user, roles, sessions, audit actions.
 //! - [`fleet`]: workers, enrollment tokens, datasets, tasks and their states.
 //! - [`live`]: the change events pushed to open pages.
+//! - [`notifications`]: in-app notifications and which kinds a user hears.
 //! - [`results`]: a task's ranked results, one config's curve and trades, the metrics.
 
 pub mod admin;
 pub mod auth;
 pub mod fleet;
 pub mod live;
+pub mod notifications;
 pub mod results;

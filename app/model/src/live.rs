@@ -28,10 +28,18 @@ pub enum ChangeKind {
     Token,
     /// A dataset: imported or deleted.
     Dataset,
+    /// One of the user's notifications: new, or read.
+    Notification,
 }
 
 impl ChangeKind {
-    pub const ALL: [Self; 4] = [Self::Worker, Self::Task, Self::Token, Self::Dataset];
+    pub const ALL: [Self; 5] = [
+        Self::Worker,
+        Self::Task,
+        Self::Token,
+        Self::Dataset,
+        Self::Notification,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +47,7 @@ impl ChangeKind {
             Self::Task => "task",
             Self::Token => "token",
             Self::Dataset => "dataset",
+            Self::Notification => "notification",
         }
     }
 
@@ -53,6 +62,7 @@ impl ChangeKind {
             Self::Task => 1,
             Self::Token => 2,
             Self::Dataset => 3,
+            Self::Notification => 4,
         }
     }
 }

@@ -32,7 +32,7 @@ pub const SINCE_ATTRIBUTE: &str = "data-live-since";
 /// The app's live counters, shared by every page through the context.
 #[derive(Clone, Copy)]
 pub struct LiveFeed {
-    versions: [RwSignal<u32>; 4],
+    versions: [RwSignal<u32>; ChangeKind::ALL.len()],
     safety: RwSignal<u32>,
     started: StoredValue<bool>,
 }

@@ -163,8 +163,9 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
         tasks,
         mut workers,
     } = outcome;
-    for worker in quarantined {
-        auth_cache::changed(context, &worker).await?;
+    for worker in &quarantined {
+        auth_cache::changed(context, worker).await?;
+        crate::notifications::events::agent_quarantined(context, worker).await;
     }
     // Each worker's timeline gained an event; announced once per worker.
     workers.sort_unstable();
@@ -174,6 +175,8 @@ pub async fn expire_leases(context: &EdgeContext) -> Result<u64, FleetError> {
     }
     for task in &tasks {
         live::announce_row(context, ChangeKind::Task, task).await;
+        // A task that used up its attempts failed: its owner hears (a requeued one, not).
+        crate::notifications::events::task_ended(context, task).await;
     }
     Ok(ended)
 }

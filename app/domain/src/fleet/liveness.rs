@@ -27,7 +27,7 @@ pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
                    RETURNING id, last_seen_at";
     let online_floor = now - settings.online_secs;
     let stale_floor = now - settings.stale_secs;
-    let changed: Vec<String> = in_transaction!(&context.database, |tx| {
+    let changed: Vec<(String, EventKind, Option<i64>)> = in_transaction!(&context.database, |tx| {
         let mut changed = Vec::new();
         for (sql, kind) in [(stale, EventKind::Stale), (offline, EventKind::Offline)] {
             let claimed: Vec<(String, Option<i64>)> = sqlx::query_as(sql)
@@ -44,16 +44,19 @@ pub async fn sweep(context: &EdgeContext) -> Result<usize, FleetError> {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                changed.push(worker_id);
+                changed.push((worker_id, kind, last_seen));
             }
         }
         changed
     })
     .during("sweeping worker liveness")?;
     // Forgotten once committed, so no replica re-reads the row as it was.
-    for worker_id in &changed {
+    for (worker_id, kind, last_seen) in &changed {
         super::auth_cache::changed(context, worker_id).await?;
         crate::live::announce_row(context, ChangeKind::Worker, worker_id).await;
+        if *kind == EventKind::Offline {
+            crate::notifications::events::agent_offline(context, worker_id, *last_seen).await;
+        }
     }
     Ok(changed.len())
 }

@@ -5,7 +5,7 @@ pub mod auth_cache;
 mod context;
 mod dataset_convert;
 pub mod datasets;
-mod error;
+pub(crate) mod error;
 pub mod events;
 pub mod heartbeats;
 pub mod leases;

@@ -52,6 +52,7 @@ pub async fn announce_row(context: &EdgeContext, kind: ChangeKind, id: &str) {
         ChangeKind::Task => "SELECT owner_id FROM tasks WHERE id = $1",
         ChangeKind::Token => "SELECT owner_id FROM enrollment_tokens WHERE id = $1",
         ChangeKind::Dataset => "SELECT owner_id FROM datasets WHERE id = $1",
+        ChangeKind::Notification => "SELECT user_id FROM notifications WHERE id = $1",
     };
     let owner: Result<Option<String>, sqlx::Error> = on_pool!(&context.database, |pool| {
         sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await

@@ -12,6 +12,7 @@ use crate::fleet::rows::TaskRow;
 use crate::fleet::workers::AuthenticatedWorker;
 use crate::fleet::{EdgeContext, FleetError, now};
 use crate::live::announce;
+use crate::notifications;
 use crate::storage::{in_transaction, on_pool};
 
 /// Ends the task: `done` when every config has a result, `cancelled` if cancel was asked.
@@ -42,6 +43,7 @@ pub async fn complete(
             .await
             .map(drop))
         .during("resetting a worker's failures")?;
+        notifications::events::task_ended(context, &row.id).await;
     }
     announce(context, &caller.worker.owner_id, ChangeKind::Task, &row.id).await;
     Ok(TaskOutcome { state })
@@ -90,7 +92,9 @@ pub async fn fail(
     if quarantined {
         crate::fleet::auth_cache::changed(context, worker).await?;
         announce(context, &caller.worker.owner_id, ChangeKind::Worker, worker).await;
+        notifications::events::agent_quarantined(context, worker).await;
     }
+    notifications::events::task_ended(context, &row.id).await;
     announce(context, &caller.worker.owner_id, ChangeKind::Task, &row.id).await;
     Ok(TaskOutcome { state })
 }

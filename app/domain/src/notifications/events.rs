@@ -1,0 +1,186 @@
+//! Writing a notification for something the fleet noticed. Each is keyed by the event it
+//! is about (`dedup_key`), so a sweep run by two replicas, or a retried request, notifies
+//! once; a kind its user turned off is not written at all. Notifying never fails the
+//! change it follows: the change is committed, and a lost notice is logged.
+
+use app_model::live::ChangeKind;
+use app_model::notifications::NotificationKind;
+use edge_protocol::strategy::StrategyName;
+use uuid::Uuid;
+
+use crate::fleet::{EdgeContext, now};
+use crate::live::announce;
+use crate::storage::on_pool;
+
+/// A notification about to be written.
+struct Notice {
+    user_id: String,
+    kind: NotificationKind,
+    dedup_key: String,
+    title: String,
+    body: String,
+    link: String,
+}
+
+fn clip(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+async fn write(context: &EdgeContext, notice: Notice) {
+    let id = Uuid::new_v4().to_string();
+    // The kind's setting is checked in the same statement as the write.
+    let sql = "INSERT INTO notifications \
+               (id, user_id, kind, dedup_key, title, body, link, created_at) \
+               SELECT $1, $2, $3, $4, $5, $6, $7, $8 \
+               WHERE NOT EXISTS (SELECT 1 FROM notification_settings \
+                                 WHERE user_id = $2 AND kind = $3 AND NOT enabled) \
+               ON CONFLICT (user_id, dedup_key) DO NOTHING";
+    let written = on_pool!(&context.database, |pool| sqlx::query(sql)
+        .bind(&id)
+        .bind(&notice.user_id)
+        .bind(notice.kind)
+        .bind(&notice.dedup_key)
+        .bind(clip(&notice.title, 200))
+        .bind(clip(&notice.body, 1000))
+        .bind(&notice.link)
+        .bind(now())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()));
+    match written {
+        Ok(0) => {}
+        Ok(_) => announce(context, &notice.user_id, ChangeKind::Notification, &id).await,
+        Err(err) => {
+            tracing::warn!(error = %err, kind = notice.kind.as_str(), "a notification was not written");
+        }
+    }
+}
+
+/// Reads one row the notice needs; a row gone meanwhile (deleted) notifies nobody.
+macro_rules! lookup {
+    ($context:expr, $sql:expr, $id:expr, $what:literal) => {{
+        let row = on_pool!(&$context.database, |pool| sqlx::query_as($sql)
+            .bind($id)
+            .fetch_optional(pool)
+            .await);
+        match row {
+            Ok(Some(row)) => row,
+            Ok(None) => return,
+            Err(err) => {
+                tracing::warn!(error = %err, concat!("a notification's ", $what, " could not be read"));
+                return;
+            }
+        }
+    }};
+}
+
+/// The liveness sweep moved an agent to offline; `last_seen` tells this transition from
+/// the next one.
+pub async fn agent_offline(context: &EdgeContext, worker_id: &str, last_seen: Option<i64>) {
+    let (owner_id, name): (String, String) = lookup!(
+        context,
+        "SELECT owner_id, display_name FROM workers WHERE id = $1",
+        worker_id,
+        "agent"
+    );
+    let minutes = (context.settings.stale_secs / 60).max(1);
+    let notice = Notice {
+        user_id: owner_id,
+        kind: NotificationKind::AgentOffline,
+        dedup_key: format!("offline:{worker_id}:{}", last_seen.unwrap_or_default()),
+        title: format!("{name} is offline"),
+        body: format!(
+            "It has not been heard from for more than {minutes} min. Its page shows when it \
+             was last seen, its last error and its timeline."
+        ),
+        link: format!("/fleet/{worker_id}"),
+    };
+    write(context, notice).await;
+}
+
+/// An agent failed enough tasks in a row to be quarantined, at `at`.
+pub async fn agent_quarantined(context: &EdgeContext, worker_id: &str) {
+    let (owner_id, name, at): (String, String, Option<i64>) = lookup!(
+        context,
+        "SELECT owner_id, display_name, quarantined_at FROM workers WHERE id = $1",
+        worker_id,
+        "agent"
+    );
+    let Some(at) = at else {
+        return; // released meanwhile
+    };
+    let notice = Notice {
+        user_id: owner_id,
+        kind: NotificationKind::AgentQuarantined,
+        dedup_key: format!("quarantined:{worker_id}:{at}"),
+        title: format!("{name} was quarantined"),
+        body: format!(
+            "{name} failed {} tasks in a row, so it takes no more work until you release it \
+             from its page.",
+            context.settings.quarantine_after
+        ),
+        link: format!("/fleet/{worker_id}"),
+    };
+    write(context, notice).await;
+}
+
+/// A task ended; its owner hears if it finished or failed (not if they cancelled it).
+pub async fn task_ended(context: &EdgeContext, task_id: &str) {
+    #[derive(sqlx::FromRow)]
+    struct Ended {
+        owner_id: String,
+        state: String,
+        strategy: String,
+        configs_total: i64,
+        error: Option<String>,
+        finished_at: Option<i64>,
+        dataset: Option<String>,
+    }
+    let ended: Ended = lookup!(
+        context,
+        "SELECT t.owner_id, t.state, t.strategy, t.configs_total, t.error, t.finished_at, \
+         (SELECT d.name FROM datasets d WHERE d.id = t.dataset_id) AS dataset \
+         FROM tasks t WHERE t.id = $1",
+        task_id,
+        "task"
+    );
+    let strategy = StrategyName::parse(&ended.strategy).map_or(ended.strategy.as_str(), |name| {
+        name.label()
+    });
+    let on = ended
+        .dataset
+        .as_deref()
+        .map(|dataset| format!(" on {dataset}"))
+        .unwrap_or_default();
+    let (kind, title, body) = match ended.state.as_str() {
+        "done" => (
+            NotificationKind::BacktestFinished,
+            format!("Backtest finished: {strategy}{on}"),
+            format!(
+                "All {} configs ran. The ranked results, charts and heatmap are ready.",
+                ended.configs_total
+            ),
+        ),
+        "failed" => (
+            NotificationKind::BacktestFailed,
+            format!("Backtest failed: {strategy}{on}"),
+            ended
+                .error
+                .unwrap_or_else(|| "It failed without a reason.".to_owned()),
+        ),
+        _ => return,
+    };
+    let notice = Notice {
+        user_id: ended.owner_id,
+        kind,
+        dedup_key: format!(
+            "task:{task_id}:{}:{}",
+            ended.state,
+            ended.finished_at.unwrap_or_default()
+        ),
+        title,
+        body,
+        link: format!("/backtests/{task_id}"),
+    };
+    write(context, notice).await;
+}
