@@ -6,6 +6,7 @@
 //! - [`fleet`]: edge agents and enrollment tokens, and the server functions of the whole
 //!   fleet (datasets, tasks and results too).
 //! - [`datasets`] and [`backtests`]: the pages for data and for backtests and their results.
+//! - [`notifications`]: the header's bell, the notifications page and their settings.
 //! - [`auth`]: the one auth and session layer used by landing, docs and the product.
 //! - [`errors`]: what every server function's error type shares: stable codes, HTTP
 //!   statuses, internal causes logged and never sent.
@@ -20,5 +21,6 @@ pub mod beta;
 pub mod datasets;
 pub mod errors;
 pub mod fleet;
+pub mod notifications;
 pub mod site;
 pub mod ui;

@@ -57,6 +57,7 @@ fn AccountDetails(user: CurrentUser) -> impl IntoView {
         <ProfileForm rename current=user.display_name />
         <ProviderCard />
         <SessionsCard />
+        <crate::notifications::NotificationSettingsCard />
         <ChangePasswordForm />
         <div class="mt-6">
             <FormAlert message=form_error(logout) />

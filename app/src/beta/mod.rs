@@ -20,6 +20,7 @@ use leptos_router::{
 use crate::backtests::{BacktestPage, BacktestsPage, NewBacktestPage};
 use crate::datasets::DatasetsPage;
 use crate::fleet::pages::{AgentPage, FleetPage, TokensPage};
+use crate::notifications::NotificationsPage;
 use crate::site::{Site, use_site_urls};
 use crate::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
 
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/backtests") view=BacktestsPage ssr=SsrMode::Async />
                     <Route path=path!("/backtests/new") view=NewBacktestPage ssr=SsrMode::Async />
                     <Route path=path!("/backtests/:id") view=BacktestPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -59,7 +59,8 @@ async fn acting() -> Result<Acting, FleetError> {
     })
 }
 
-async fn caller() -> Result<(EdgeContext, Owner), FleetError> {
+/// The signed-in caller and the fleet they act through (also the notifications').
+pub(crate) async fn caller() -> Result<(EdgeContext, Owner), FleetError> {
     let acting = acting().await?;
     Ok((acting.context, acting.owner))
 }

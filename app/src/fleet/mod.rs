@@ -11,7 +11,7 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
-mod handlers;
+pub(crate) mod handlers;
 pub mod model;
 pub mod pages;
 pub mod widgets;

@@ -22,6 +22,7 @@ pub enum IconKind {
     Database,
     Key,
     Copy,
+    Bell,
 }
 
 #[component]
@@ -53,6 +54,7 @@ pub fn Icon(kind: IconKind, #[prop(optional)] class: &'static str) -> impl IntoV
             "M15 7a3 3 0 1 1-3 3m3-3a3 3 0 0 0-3 3m3-3 6-4m-9 7-8 8v3h3l1-1v-2h2v-2h2l2-2"
         }
         IconKind::Copy => "M8 8h12v12H8zM16 8V4H4v12h4",
+        IconKind::Bell => "M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 0",
     };
     let class = if class.is_empty() { "size-5" } else { class };
     view! {

@@ -19,6 +19,7 @@ mod edge;
 mod health;
 mod hosts;
 mod live;
+mod notifications;
 mod oidc;
 mod protected_pages;
 mod security;

@@ -144,9 +144,8 @@ pub async fn task_ended(context: &EdgeContext, task_id: &str) {
         task_id,
         "task"
     );
-    let strategy = StrategyName::parse(&ended.strategy).map_or(ended.strategy.as_str(), |name| {
-        name.label()
-    });
+    let strategy =
+        StrategyName::parse(&ended.strategy).map_or(ended.strategy.as_str(), |name| name.label());
     let on = ended
         .dataset
         .as_deref()

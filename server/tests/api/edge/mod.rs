@@ -9,7 +9,7 @@ mod enrollment;
 mod liveness;
 mod openapi;
 mod ownership;
-mod results;
+pub(crate) mod results;
 pub mod support;
 mod tasks;
 mod worker_cli;

@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, spawn_app};
 /// A result whose figures differ by config, so every ranking has one right order:
 /// return rises with the id, Sharpe falls with it, trades are `id % 3`, and configs with an
 /// even id have no profit factor (no losing trade).
-fn varied_result(config_id: u64) -> Value {
+pub(crate) fn varied_result(config_id: u64) -> Value {
     #[expect(clippy::cast_precision_loss, reason = "small test ids")]
     let id = config_id as f64;
     let trades: Vec<Value> = (0..config_id % 3)
