@@ -1,8 +1,9 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { hydrated, origin, watchErrors } from "./support";
+import { hydrated, origin, screenshots, watchErrors } from "./support";
 
 // Live updates in the browser: an agent enrolled and heard from while its owner's Fleet
-// page is open appears there, online, within seconds and without a reload. The routine
+// page is open appears there, online, within seconds and without a reload; when it falls
+// silent and goes offline, the notification reaches the header's bell the same way. The routine
 // refresh runs every 30 s, so only the event stream can make it in time. It runs on both
 // servers of the suite: the development one (SQLite) and the production-style one
 // (PostgreSQL and Redis), where the change travels through NOTIFY.
@@ -59,7 +60,8 @@ async function enrolAndHeartbeat(request: APIRequestContext, direct: string, tok
   expect(heartbeat.status()).toBe(200);
 }
 
-test("an agent enrolled while the Fleet page is open appears there, online, without a reload", async ({ page, request }, info) => {
+test("an agent enrolled while the Fleet page is open appears there, online, without a reload, and its going offline rings the bell", async ({ page, request }, info) => {
+  test.setTimeout(90_000);
   const errors = watchErrors(page);
   const { beta, direct } = hosts(info.project.name);
   await signUp(page, beta, `live-${Date.now()}-${info.workerIndex}@example.org`);
@@ -85,5 +87,24 @@ test("an agent enrolled while the Fleet page is open appears there, online, with
   // The token's only use is spent: the tokens page, opened in the app, says so.
   await page.getByRole("link", { name: "Enrollment tokens" }).click();
   await expect(page.getByTestId("token-row")).toContainText("0 of 1");
+
+  // The agent says nothing more; once the server counts it offline (the suite's servers
+  // use windows of seconds), the bell on the open page counts a notification.
+  const bell = page.getByTestId("notification-bell");
+  await expect(bell).toHaveAttribute("aria-label", "Notifications, none unread");
+  await expect(page.getByTestId("notification-count")).toHaveText("1", { timeout: 40_000 });
+  await expect(bell).toHaveAttribute("aria-label", "Notifications, 1 unread");
+  expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+
+  await bell.click();
+  await expect(page).toHaveURL(`${beta}/notifications`);
+  const item = page.getByTestId("notification");
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute("data-state", "unread");
+  await expect(item).toContainText("live-box is offline");
+  await screenshots(page, info, "notifications");
+  await item.getByRole("link", { name: "live-box is offline" }).click();
+  await expect(page).toHaveURL(/\/fleet\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("notification-count")).toHaveCount(0);
   expect(errors).toEqual([]);
 });

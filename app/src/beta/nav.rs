@@ -7,24 +7,21 @@ use leptos::prelude::*;
 
 use crate::auth::api::me;
 use crate::notifications::NotificationBell;
-use crate::notifications::api::unread_notifications;
+use crate::notifications::api::notification_badge;
 use crate::site::{Site, use_site_urls};
 use crate::ui::live::use_live;
 
 #[component]
 pub fn BetaAccountNav() -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |()| me());
     let live = use_live(&[ChangeKind::Notification]);
-    // Asked only once someone is signed in: a stranger's page never calls it (its refusal
-    // would set the page's own status).
-    let unread = Resource::new(
-        move || (live.get(), matches!(user.get(), Some(Ok(Some(_))))),
-        |(_, signed_in)| async move {
-            if signed_in {
-                unread_notifications().await.unwrap_or_default()
-            } else {
-                0
-            }
+    // Who is signed in and their unread count, in one resource so the server and the
+    // browser agree on both. Started together: a server function called while the page
+    // renders finds its context only until the fetcher first awaits.
+    let corner = Resource::new_blocking(
+        move || live.get(),
+        |_| async move {
+            let (user, unread) = futures::future::join(me(), notification_badge()).await;
+            (user, unread.ok().flatten().unwrap_or_default())
         },
     );
     // Absolute, because the admin host shows this corner too and has no account pages.
@@ -37,9 +34,9 @@ pub fn BetaAccountNav() -> impl IntoView {
             {move || {
                 let (account, register, inbox) = (account.clone(), register.clone(), inbox.clone());
                 Suspend::new(async move {
-                    match user.await {
+                    let (user, unread) = corner.await;
+                    match user {
                         Ok(Some(user)) => {
-                            let unread = unread.await;
                             Either::Left(view! {
                                 <NotificationBell href=inbox unread />
                                 <a class="btn btn-secondary btn-sm" href=account data-testid="account-link">

@@ -20,6 +20,13 @@ pub async fn unread_notifications() -> Result<i64, FleetError> {
     with_status(super::handlers::unread().await)
 }
 
+/// The header's count: how many are unread, or nothing for a stranger (never a refusal,
+/// since the header renders on every page, signed in or not).
+#[server(prefix = "/api", endpoint = "notifications/badge")]
+pub async fn notification_badge() -> Result<Option<i64>, FleetError> {
+    with_status(super::handlers::badge().await)
+}
+
 /// Marks one of the caller's notifications read.
 #[server(prefix = "/api", endpoint = "notifications/read")]
 pub async fn mark_notification_read(id: String) -> Result<(), FleetError> {

@@ -17,6 +17,14 @@ pub async fn unread() -> Result<i64, FleetError> {
     Ok(notifications::unread(&context, &owner.user_id).await?)
 }
 
+pub async fn badge() -> Result<Option<i64>, FleetError> {
+    match caller().await {
+        Ok((context, owner)) => Ok(Some(notifications::unread(&context, &owner.user_id).await?)),
+        Err(FleetError::Unauthenticated) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 pub async fn mark_read(id: String) -> Result<(), FleetError> {
     let (context, owner) = caller().await?;
     Ok(notifications::mark_read(&context, &owner.user_id, id.trim()).await?)

@@ -93,6 +93,16 @@ async fn reading_is_for_the_owner_only_and_signed_out_callers_are_refused() {
 
     let (status, unread) = api(&app, "unread", &[], Some(&cookie)).await;
     assert_eq!((status, unread), (200, json!(1)));
+    // The header's count answers everyone: nothing for a stranger, theirs for a user.
+    assert_eq!(api(&app, "badge", &[], None).await, (200, Value::Null));
+    assert_eq!(
+        api(&app, "badge", &[], Some(&cookie)).await,
+        (200, json!(1))
+    );
+    assert_eq!(
+        api(&app, "badge", &[], Some(&strangers)).await,
+        (200, json!(0))
+    );
     let (status, _) = api(&app, "read", &[("id", &id)], Some(&cookie)).await;
     assert_eq!(status, 200);
     let body = inbox(&app, &cookie).await;

@@ -6,8 +6,14 @@
 use crate::helpers::{TestApp, make_admin, post, register, session_cookie, spawn_app};
 
 /// Every page behind `RequireUser`: (host, path, administrators only).
-const PROTECTED: [(&str, &str, bool); 4] = [
+const PROTECTED: [(&str, &str, bool); 10] = [
     ("beta.localhost", "/account", false),
+    ("beta.localhost", "/fleet", false),
+    ("beta.localhost", "/fleet/tokens", false),
+    ("beta.localhost", "/datasets", false),
+    ("beta.localhost", "/backtests", false),
+    ("beta.localhost", "/backtests/new", false),
+    ("beta.localhost", "/notifications", false),
     ("admin.localhost", "/", true),
     ("admin.localhost", "/users", true),
     ("admin.localhost", "/audit", true),

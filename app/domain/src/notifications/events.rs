@@ -83,14 +83,19 @@ pub async fn agent_offline(context: &EdgeContext, worker_id: &str, last_seen: Op
         worker_id,
         "agent"
     );
-    let minutes = (context.settings.stale_secs / 60).max(1);
+    let stale = context.settings.stale_secs;
+    let silent_for = if stale < 120 {
+        format!("{stale} s")
+    } else {
+        format!("{} min", stale / 60)
+    };
     let notice = Notice {
         user_id: owner_id,
         kind: NotificationKind::AgentOffline,
         dedup_key: format!("offline:{worker_id}:{}", last_seen.unwrap_or_default()),
         title: format!("{name} is offline"),
         body: format!(
-            "It has not been heard from for more than {minutes} min. Its page shows when it \
+            "It has not been heard from for more than {silent_for}. Its page shows when it \
              was last seen, its last error and its timeline."
         ),
         link: format!("/fleet/{worker_id}"),
