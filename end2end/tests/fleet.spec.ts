@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { hydrated, origin, screenshots, watchErrors } from "./support";
+import { hydrated, origin, screenshots, signUp, watchErrors } from "./support";
 
 // From "I have a machine" to ranked results in the app, with the real `edge-agent`:
 // token → onboard → the agent shows up online → a pandas CSV is uploaded and its mapping
@@ -12,26 +12,8 @@ import { hydrated, origin, screenshots, watchErrors } from "./support";
 // the agent stops and its badge turns stale, then offline, with the reason shown.
 // The server runs with short liveness windows (scripts/test) so this takes seconds.
 
-const PASSWORD = "copper kettle orbits lazily";
 const AGENT = process.env.LP_E2E_AGENT;
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
-
-async function signUp(page: Page, name: string, email: string): Promise<void> {
-  const beta = origin("beta.localhost");
-  await page.goto(`${beta}/register`);
-  await hydrated(page);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/login\?registered=1/);
-  await hydrated(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(`${beta}/`);
-  await hydrated(page);
-}
 
 async function axe(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
@@ -71,7 +53,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
 async function otherUser(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signUp(page, "Olivia Other", email);
+  await signUp(page, origin("beta.localhost"), "Olivia Other", email);
   return page;
 }
 
@@ -81,7 +63,7 @@ test("a new user adds an agent, uploads a pandas CSV, runs a backtest and reads 
   const errors = watchErrors(page);
   const beta = origin("beta.localhost");
   const email = `fleet-${Date.now()}-${info.workerIndex}@example.org`;
-  await signUp(page, "Fiona Fleet", email);
+  await signUp(page, origin("beta.localhost"), "Fiona Fleet", email);
 
   // The dashboard walks a new user through the three steps.
   await expect(page.getByTestId("getting-started")).toBeVisible();

@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { hydrated, origin, screenshots, watchErrors } from "./support";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { hydrated, origin, screenshots, signUp, watchErrors } from "./support";
 
 // Live updates in the browser: an agent enrolled and heard from while its owner's Fleet
 // page is open appears there, online, within seconds and without a reload; when it falls
@@ -8,7 +8,6 @@ import { hydrated, origin, screenshots, watchErrors } from "./support";
 // servers of the suite: the development one (SQLite) and the production-style one
 // (PostgreSQL and Redis), where the change travels through NOTIFY.
 
-const PASSWORD = "copper kettle orbits lazily";
 
 /** The beta host and the server's own address on whichever server this project tests. */
 function hosts(project: string): { beta: string; direct: string } {
@@ -18,22 +17,6 @@ function hosts(project: string): { beta: string; direct: string } {
     return { beta: `http://beta.luckyplans.test:${port}`, direct: `http://127.0.0.1:${port}` };
   }
   return { beta: origin("beta.localhost"), direct: `http://127.0.0.1:${process.env.LP_E2E_PORT}` };
-}
-
-async function signUp(page: Page, beta: string, email: string): Promise<void> {
-  await page.goto(`${beta}/register`);
-  await hydrated(page);
-  await page.getByLabel("Name").fill("Lena Live");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/login\?registered=1/);
-  await hydrated(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(new RegExp(`^${beta}/?$`));
-  await hydrated(page);
 }
 
 /** Enrols an agent with `token` and sends its first heartbeat, as `edge-agent` would. */
@@ -64,7 +47,7 @@ test("an agent enrolled while the Fleet page is open appears there, online, with
   test.setTimeout(90_000);
   const errors = watchErrors(page);
   const { beta, direct } = hosts(info.project.name);
-  await signUp(page, beta, `live-${Date.now()}-${info.workerIndex}@example.org`);
+  await signUp(page, beta, "Lena Live", `live-${Date.now()}-${info.workerIndex}@example.org`);
 
   await page.goto(`${beta}/fleet/tokens`);
   await hydrated(page);

@@ -68,3 +68,23 @@ export async function screenshots(page: Page, info: TestInfo, name: string): Pro
   }
   if (viewport) await page.setViewportSize(viewport);
 }
+
+/** The password every account the suite registers uses. */
+export const PASSWORD = "copper kettle orbits lazily";
+
+/** Registers an account on the product app at `beta` and signs in with it; ends on the dashboard. */
+export async function signUp(page: Page, beta: string, name: string, email: string): Promise<void> {
+  await page.goto(`${beta}/register`);
+  await hydrated(page);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/login\?registered=1/);
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${beta}/`);
+  await hydrated(page);
+}

@@ -14,22 +14,20 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::auth::model::AuthError;
-use app::auth::ssr::guard::require_user_in;
-use app::auth::ssr::request::{AuthRequest, ClientInfo};
 use app_model::live::{CHANGE_EVENT, RESYNC_EVENT, STREAM_PATH};
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use domain::live::{Message, Scope, Subscription};
 use futures::stream::{self, Stream, StreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
+use super::refusal::{refuse, signed_in};
 use crate::state::AppState;
 
 /// How long one stream lasts before the browser is made to reconnect (and be checked).
@@ -60,16 +58,6 @@ struct StreamQuery {
     since: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct Refusal {
-    code: &'static str,
-    message: &'static str,
-}
-
-fn refuse(status: StatusCode, code: &'static str, message: &'static str) -> Response {
-    (status, Json(Refusal { code, message })).into_response()
-}
-
 async fn owner_stream(
     State(state): State<AppState>,
     session: Session,
@@ -98,27 +86,17 @@ async fn open(
     headers: &HeaderMap,
     admin_host: bool,
 ) -> Response {
-    let request = AuthRequest {
-        context: state.auth().clone(),
+    let caller = match signed_in(
+        state,
         session,
-        client: ClientInfo::from_request(extensions, headers),
-    };
-    let caller = match require_user_in(request).await {
+        extensions,
+        headers,
+        "Sign in to receive live updates.",
+    )
+    .await
+    {
         Ok(caller) => caller,
-        Err(AuthError::Unauthenticated) => {
-            return refuse(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "Sign in to receive live updates.",
-            );
-        }
-        Err(_) => {
-            return refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Live updates are unavailable; retry later.",
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let scope = if !admin_host {
         Scope::Owner(caller.user.id.clone())

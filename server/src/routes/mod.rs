@@ -7,6 +7,7 @@ pub mod error_body;
 pub mod health;
 pub mod live;
 pub mod page_cache;
+mod refusal;
 pub mod results_export;
 mod seo;
 pub mod sites;

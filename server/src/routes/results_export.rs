@@ -6,20 +6,18 @@
 //! sits inside the beta host's session layer; the caller must be signed in and reaches
 //! only their own tasks (an administrator, anyone's), as everywhere else.
 
-use app::auth::model::AuthError;
-use app::auth::ssr::guard::require_user_in;
-use app::auth::ssr::request::{AuthRequest, ClientInfo};
 use app_model::results::ResultMetric;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use domain::fleet::{Owner, results, results_export, tasks};
 use edge_protocol::api::ErrorCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::refusal::{refuse, signed_in};
 use crate::state::AppState;
 
 pub const CSV_PATH: &str = "/api/fleet/tasks/{id}/results.csv";
@@ -84,22 +82,6 @@ async fn json(
     .await
 }
 
-/// A refused download: a stable `code` and a message for people, as the beta host's
-/// other plain routes answer.
-#[derive(Debug, Serialize)]
-struct Refusal {
-    code: &'static str,
-    message: String,
-}
-
-fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
-    let body = Refusal {
-        code,
-        message: message.into(),
-    };
-    (status, Json(body)).into_response()
-}
-
 /// The domain's refusal, with the status its code implies; a storage failure's cause is
 /// logged by `to_api_error` and never sent.
 fn refuse_fleet(err: &domain::fleet::FleetError) -> Response {
@@ -118,27 +100,17 @@ async fn export(
     headers: &HeaderMap,
     format: Format,
 ) -> Response {
-    let request = AuthRequest {
-        context: state.auth().clone(),
+    let caller = match signed_in(
+        &state,
         session,
-        client: ClientInfo::from_request(extensions, headers),
-    };
-    let caller = match require_user_in(request).await {
+        extensions,
+        headers,
+        "Sign in to download results.",
+    )
+    .await
+    {
         Ok(caller) => caller,
-        Err(AuthError::Unauthenticated) => {
-            return refuse(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "Sign in to download results.",
-            );
-        }
-        Err(_) => {
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the server failed; retry later",
-            );
-        }
+        Err(refusal) => return refusal,
     };
     let owner = Owner {
         user_id: caller.user.id.clone(),
