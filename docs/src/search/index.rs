@@ -19,6 +19,10 @@ const PREFIX_FACTOR: f32 = 0.7;
 const MAX_EXPANSIONS: usize = 64;
 /// At most this many hits from one page, so one long page does not fill the list.
 const HITS_PER_PAGE: usize = 3;
+/// A section whose label (the page title for its top section, else its heading) holds
+/// every query word scores this much more: a reader typing a page's name wants that
+/// page, not the section that repeats the words most.
+const LABEL_BOOST: f32 = 2.0;
 
 #[derive(Debug)]
 struct Document {
@@ -29,6 +33,8 @@ struct Document {
     /// The page's own URL, for grouping its sections.
     page_url: String,
     text: String,
+    /// Terms of the page title (top section) or the heading (other sections).
+    label: Vec<String>,
     length: f32,
 }
 
@@ -114,6 +120,11 @@ impl SearchIndex {
                         weight,
                     });
                 }
+                let label = if position == 0 {
+                    terms(source.title)
+                } else {
+                    terms(section.heading.as_deref().unwrap_or_default())
+                };
                 let url = match &section.anchor {
                     Some(anchor) => format!("{}#{anchor}", source.url),
                     None => source.url.to_owned(),
@@ -125,6 +136,7 @@ impl SearchIndex {
                     url,
                     page_url: source.url.to_owned(),
                     text,
+                    label,
                     length,
                 });
             }
@@ -190,6 +202,17 @@ impl SearchIndex {
         scores
     }
 
+    /// Whether every query word is in the document's label, the last one as a prefix.
+    fn label_holds(&self, document: u32, words: &[String]) -> bool {
+        let label = &self.documents[document as usize].label;
+        let last = words.len() - 1;
+        words.iter().enumerate().all(|(i, word)| {
+            label
+                .iter()
+                .any(|term| term == word || (i == last && term.starts_with(word.as_str())))
+        })
+    }
+
     /// The best `limit` hits for `query`: sections matching every word first; when none
     /// does, sections matching any word.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
@@ -226,6 +249,11 @@ impl SearchIndex {
                 }
             }
             all = any.into_iter().collect();
+        }
+        for (document, score) in &mut all {
+            if self.label_holds(*document, &words) {
+                *score *= LABEL_BOOST;
+            }
         }
         all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
