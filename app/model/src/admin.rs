@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuditAction, Role};
+use crate::fleet::{Task, TaskState, Worker, WorkerStatus};
 
 /// Whether an account may sign in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +117,42 @@ pub struct Overview {
     pub signed_in_sessions: u64,
     pub sign_ins_last_day: u64,
     pub failed_sign_ins_last_day: u64,
+}
+
+/// An agent as the admin fleet list shows it: the agent, and whose it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetAgent {
+    pub worker: Worker,
+    pub owner: UserRef,
+}
+
+/// One page of every user's agents, newest first, with how many of the searched agents
+/// have each status (whatever the status filter).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetAgentPage {
+    pub agents: Vec<FleetAgent>,
+    pub by_status: Vec<(WorkerStatus, u64)>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A backtest as the admin fleet list shows it: the task, and whose it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FleetTask {
+    pub task: Task,
+    pub owner: UserRef,
+}
+
+/// One page of every user's backtests, newest first, with how many of the searched
+/// backtests are in each state (whatever the state filter).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FleetTaskPage {
+    pub tasks: Vec<FleetTask>,
+    pub by_state: Vec<(TaskState, u64)>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
 }
 
 /// How many pages `total` items fill.

@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::model::{AdminError, AdminUser, AuditFilter, AuditPage, Overview, UserPage, UserStatus};
+use super::model::{
+    AdminError, AdminUser, AuditFilter, AuditPage, FleetAgentPage, FleetTaskPage, Overview,
+    UserPage, UserStatus,
+};
 use crate::auth::model::Role;
 #[cfg(feature = "ssr")]
 use crate::errors::with_status;
@@ -50,4 +53,26 @@ pub async fn audit_log(
     #[server(default)] page: u32,
 ) -> Result<AuditPage, AdminError> {
     with_status(super::handlers::audit_log(filter, page).await)
+}
+
+/// One page of every user's agents whose name, id, version or owner's email contains
+/// `q`; `status` (`online`, `stale`, …) narrows it, empty for all.
+#[server(prefix = "/api", endpoint = "admin/agents")]
+pub async fn admin_agents(
+    #[server(default)] q: String,
+    #[server(default)] status: String,
+    #[server(default)] page: u32,
+) -> Result<FleetAgentPage, AdminError> {
+    with_status(super::handlers::agents(q, status, page).await)
+}
+
+/// One page of every user's backtests whose id, strategy, dataset or owner's email
+/// contains `q`; `state` (`queued`, `running`, …) narrows it, empty for all.
+#[server(prefix = "/api", endpoint = "admin/backtests")]
+pub async fn admin_backtests(
+    #[server(default)] q: String,
+    #[server(default)] state: String,
+    #[server(default)] page: u32,
+) -> Result<FleetTaskPage, AdminError> {
+    with_status(super::handlers::backtests(q, state, page).await)
 }

@@ -5,6 +5,7 @@
 
 pub mod api;
 mod audit;
+mod fleet;
 #[cfg(feature = "ssr")]
 mod handlers;
 pub mod model;
@@ -21,6 +22,7 @@ use leptos_router::{
 
 use crate::beta::login::LoginPage;
 use crate::beta::nav::BetaAccountNav;
+use crate::fleet::FleetScope;
 use crate::site::{Site, use_site_urls};
 use crate::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
 
@@ -37,10 +39,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn AdminApp() -> impl IntoView {
     provide_meta_context();
+    provide_context(FleetScope::Everyone);
+    crate::ui::live::provide_live_feed();
     let urls = use_site_urls();
     let links = vec![
         NavLink::new("Overview", "/"),
         NavLink::new("Users", "/users"),
+        NavLink::new("Fleet", "/fleet"),
+        NavLink::new("Backtests", "/backtests"),
         NavLink::new("Audit log", "/audit"),
         NavLink::new("Product app", urls.url(Site::Beta, "/")),
     ];
@@ -54,6 +60,10 @@ pub fn AdminApp() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=overview::OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=users::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/fleet") view=fleet::AdminFleetPage ssr=SsrMode::Async />
+                    <Route path=path!("/fleet/:id") view=fleet::AdminAgentPage ssr=SsrMode::Async />
+                    <Route path=path!("/backtests") view=fleet::AdminBacktestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/backtests/:id") view=fleet::AdminBacktestPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 </Routes>

@@ -12,6 +12,7 @@ use super::strategy_label;
 use crate::auth::require::RequireUser;
 use crate::beta::forms::FormAlert;
 use crate::beta::frame::{AppFrame, Breadcrumbs};
+use crate::fleet::FleetScope;
 use crate::fleet::api::{CancelTask, RetryTask, task_detail};
 use crate::fleet::model::{FleetError, Task, TaskState};
 use crate::fleet::widgets::{Progress, TaskBadge};
@@ -26,8 +27,10 @@ pub fn BacktestPage() -> impl IntoView {
     }
 }
 
+/// The backtest named by the route's `:id` and its results, shown inside the host's
+/// frame.
 #[component]
-fn Backtest() -> impl IntoView {
+pub(crate) fn Backtest() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let cancel = ServerAction::<CancelTask>::new();
@@ -102,6 +105,22 @@ fn Header(
     let can_retry = matches!(task.state, TaskState::Failed | TaskState::Cancelled);
     let agent = task.leased_by.clone().or(task.worker_id.clone());
     let (id_for_cancel, id_for_retry) = (task.id.clone(), task.id.clone());
+    // The datasets page is the owner's, on the beta host; the admin host names the dataset.
+    let short_dataset = task
+        .dataset_id
+        .get(..8)
+        .unwrap_or(&task.dataset_id)
+        .to_owned();
+    let (dataset, any_agent) = match FleetScope::current() {
+        FleetScope::Own => (
+            view! { <a class="link" href=format!("/datasets#dataset-{}", task.dataset_id)>{short_dataset}</a> }.into_any(),
+            "Any of yours",
+        ),
+        FleetScope::Everyone => (
+            view! { <span class="font-mono text-sm">{short_dataset}</span> }.into_any(),
+            "Any of the owner's",
+        ),
+    };
     view! {
         <Title text=format!("{title} backtest") />
         <Breadcrumbs trail=vec![
@@ -136,10 +155,10 @@ fn Header(
             <Progress done=task.configs_done total=task.configs_total label="Configs done" />
             <dl class="facts mt-5">
                 <dt>"Dataset"</dt>
-                <dd><a class="link" href=format!("/datasets#dataset-{}", task.dataset_id)>{task.dataset_id.get(..8).unwrap_or(&task.dataset_id).to_owned()}</a></dd>
+                <dd>{dataset}</dd>
                 <dt>"Agent"</dt>
                 <dd>{agent.map_or_else(
-                    || view! { <span class="text-muted">"Any of yours"</span> }.into_any(),
+                    move || view! { <span class="text-muted">{any_agent}</span> }.into_any(),
                     |id| view! { <a class="link" href=format!("/fleet/{id}")>{id.get(..8).unwrap_or(&id).to_owned()}</a> }.into_any(),
                 )}</dd>
                 <dt>"Costs"</dt>

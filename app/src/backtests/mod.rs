@@ -1,5 +1,6 @@
 //! Backtests on the beta host: the list (`/backtests`), a new one (`/backtests/new`) and
-//! one backtest with its ranked results, charts, heatmap and trades (`/backtests/:id`).
+//! one backtest with its ranked results, charts, heatmap and trades (`/backtests/:id`,
+//! shared with the admin host).
 //! A backtest is a fleet task; the server functions are the fleet's.
 
 mod compare;
@@ -8,6 +9,7 @@ mod list;
 mod new;
 mod results;
 
+pub(crate) use detail::Backtest;
 pub use detail::BacktestPage;
 pub use list::BacktestsPage;
 pub use new::NewBacktestPage;

@@ -72,12 +72,7 @@ fn area_links() -> impl IntoView {
 /// The sidebar and the page beside it.
 #[component]
 pub fn AppFrame(children: Children) -> impl IntoView {
-    // One ticking clock for the whole page, owned by the frame: relative times inside views
-    // that reload find it instead of each starting (and disposing) their own.
-    crate::ui::clock::use_clock();
-    // Rendered before the page's data is fetched, so the stream replays anything newer.
-    let live_since = crate::ui::live::render_position();
-    crate::ui::live::start_live_feed();
+    let live_since = crate::ui::live::live_frame();
     let location = use_location();
     let current_label = move || {
         let path = location.pathname.get();

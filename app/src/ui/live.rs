@@ -90,6 +90,18 @@ pub fn render_position() -> String {
     }
 }
 
+/// What a signed-in page's frame does first: own the page's ticking clock (relative
+/// times inside views that reload find it instead of each starting and disposing their
+/// own), open the app's stream, and return the stream's resume point to render into the
+/// frame as [`SINCE_ATTRIBUTE`] — taken before the page's data is fetched, so the stream
+/// replays anything newer.
+pub fn live_frame() -> String {
+    crate::ui::clock::use_clock();
+    let since = render_position();
+    start_live_feed();
+    since
+}
+
 /// Opens the app's stream once, from the frame of the first signed-in page (a stranger's
 /// page never opens one). Effects run only in the browser.
 pub fn start_live_feed() {

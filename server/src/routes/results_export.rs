@@ -3,8 +3,8 @@
 //! metric's better end first). The same bytes as `luckyplans task results --csv|--json`.
 //!
 //! A plain route rather than a server function so the browser can save it as a file. It
-//! sits inside the beta host's session layer; the caller must be signed in and reaches
-//! only their own tasks (an administrator, anyone's), as everywhere else.
+//! sits inside the beta and admin hosts' session layers; the caller must be signed in and
+//! reaches only their own tasks (an administrator, anyone's), as everywhere else.
 
 use app_model::results::ResultMetric;
 use axum::Router;

@@ -118,7 +118,9 @@ impl Sites {
                 app::admin::AdminApp,
                 app::admin::shell,
                 // The login page offers single sign-on here too; the product app runs it.
+                // The fleet section downloads results and follows every user's changes.
                 app::auth::ssr::oidc::admin_routes(state.urls().clone())
+                    .merge(super::results_export::routes(state))
                     .merge(super::live::admin_routes(state)),
             )
             .layer(session)

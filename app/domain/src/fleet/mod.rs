@@ -13,7 +13,7 @@ pub mod liveness;
 pub mod queue;
 pub mod results;
 pub mod results_export;
-mod rows;
+pub(crate) mod rows;
 pub mod secrets;
 pub mod tasks;
 pub mod tokens;

@@ -26,8 +26,9 @@ pub fn AgentPage() -> impl IntoView {
     }
 }
 
+/// The agent named by the route's `:id`, shown inside the host's frame.
 #[component]
-fn Agent() -> impl IntoView {
+pub(crate) fn Agent() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let change = ServerAction::<ChangeWorker>::new();
@@ -94,7 +95,7 @@ const fn status_explained(status: WorkerStatus) -> &'static str {
         WorkerStatus::Quarantined => {
             "The server stopped giving it work after repeated failures. Fix the cause, then release it from quarantine."
         }
-        WorkerStatus::Disabled => "You disabled it: it gets no work until you enable it again.",
+        WorkerStatus::Disabled => "It was disabled: it gets no work until it is enabled again.",
     }
 }
 

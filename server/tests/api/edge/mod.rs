@@ -1,6 +1,7 @@
 //! The edge API (`/edge/v1`): enrollment, credentials, heartbeats, the task queue, who may
 //! touch what, and the OpenAPI document.
 
+mod admin_fleet;
 mod agent;
 mod audit;
 mod dataset_formats;

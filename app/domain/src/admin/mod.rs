@@ -1,5 +1,8 @@
 //! The admin section's read queries: users with search and paging, the audit log with
-//! filters and paging, and the overview's counts. The same SQL on SQLite and PostgreSQL.
+//! filters and paging, and the overview's counts; every user's fleet in `fleet`. The same
+//! SQL on SQLite and PostgreSQL.
+
+pub mod fleet;
 
 use chrono::NaiveDate;
 
