@@ -90,7 +90,7 @@ for (const theme of THEMES) {
       const admin = origin("admin.localhost");
       await audit(page, `${admin}/login`, `admin signed out, ${theme}`);
       await signInAsAdministrator(page, "admin.localhost");
-      for (const path of ["/", "/users", "/audit"]) {
+      for (const path of ["/", "/users", "/fleet", "/backtests", "/audit"]) {
         await audit(page, `${admin}${path}`, `admin signed in, ${theme}`);
       }
     });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, origin, watchErrors } from "./support";
+import { hydrated, origin, screenshots, signUp, watchErrors } from "./support";
 
 const PASSWORD = "copper kettle orbits lazily";
 const ADMIN_EMAIL = process.env.LP_E2E_ADMIN_EMAIL;
@@ -77,6 +77,77 @@ test("an administrator finds a user, disables them and reads it in the audit log
   await page.goto(`${admin}/`);
   await expect(page.getByTestId("admin-figures")).toContainText("Disabled accounts");
   await page.screenshot({ path: info.outputPath("admin-overview.png"), fullPage: true });
+  expect(errors).toEqual([]);
+  await theirs.close();
+});
+
+test("an administrator finds another user's agent in the fleet section and disables it; the owner sees it live", async ({ browser, page, request }, info) => {
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) throw new Error("LP_E2E_ADMIN_EMAIL and LP_E2E_ADMIN_PASSWORD name the suite's administrator");
+  test.setTimeout(180_000);
+  const beta = origin("beta.localhost");
+  const admin = origin("admin.localhost");
+  const email = `owner-${Date.now()}-${info.workerIndex}@example.org`;
+  const agentName = `admin-seen-${info.workerIndex}`;
+
+  // An owner with one agent, enrolled with a token from their tokens page and heard from.
+  const theirs = await browser.newContext();
+  const owner = await theirs.newPage();
+  await signUp(owner, beta, "Otto Owner", email);
+  await owner.goto(`${beta}/fleet/tokens`);
+  await hydrated(owner);
+  await owner.getByRole("button", { name: "Create token" }).click();
+  const token = ((await owner.getByTestId("token-value").textContent()) ?? "").trim();
+  const registered = await request.post(`${origin("localhost")}/edge/v1/register`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { display_name: agentName, platform: "linux", arch: "x86_64", version: "0.1.0", cpus: 2 },
+  });
+  expect(registered.status()).toBe(201);
+  const { worker_id: workerId, credential } = await registered.json();
+  const heartbeat = await request.post(`${origin("localhost")}/edge/v1/heartbeat`, {
+    headers: { authorization: `Bearer ${credential}` },
+    data: { sent_at: new Date().toISOString(), version: "0.1.0", platform: "linux", arch: "x86_64", state: "idle", active_task: null, uptime_seconds: 1, last_error: null },
+  });
+  expect(heartbeat.status()).toBe(200);
+  await owner.goto(`${beta}/fleet/${workerId}`);
+  await hydrated(owner);
+  await expect(owner.getByTestId("worker-status").first()).not.toHaveAttribute("data-status", "disabled");
+
+  // The administrator finds it by its owner's email.
+  const errors = watchErrors(page);
+  await page.goto(`${admin}/login?returnTo=/fleet`);
+  await hydrated(page);
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${admin}/fleet`);
+  await hydrated(page);
+  await page.getByLabel("Search by agent name, id, version or owner email").fill(email);
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/\/fleet\?q=/);
+  const row = page.getByTestId("admin-agent-row");
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(agentName);
+  await expect(row).toContainText(email);
+  await screenshots(page, info, "admin-fleet");
+
+  // Its page is the owner's, with the owner's actions; disabling is confirmed first.
+  await row.getByRole("link", { name: agentName }).click();
+  await expect(page).toHaveURL(`${admin}/fleet/${workerId}`);
+  await hydrated(page);
+  await page.getByTestId("action-disable").locator("summary").click();
+  await page.getByRole("button", { name: "Confirm: disable" }).click();
+  await expect(page.getByTestId("worker-status").first()).toHaveAttribute("data-status", "disabled");
+  await expect(page.getByTestId("why-offline")).toContainText("Why is it disabled?");
+  await screenshots(page, info, "admin-agent");
+
+  // The owner's open page follows, without a reload.
+  await expect(owner.getByTestId("worker-status").first()).toHaveAttribute("data-status", "disabled", { timeout: 10_000 });
+
+  // The backtests list answers too, empty for this owner.
+  await page.goto(`${admin}/backtests?q=${encodeURIComponent(email)}`);
+  await hydrated(page);
+  await expect(page.getByTestId("admin-backtests-empty")).toContainText("No backtests match");
+  await screenshots(page, info, "admin-backtests");
   expect(errors).toEqual([]);
   await theirs.close();
 });

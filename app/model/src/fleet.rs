@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use edge_protocol::api::{TaskState, WorkerStatus};
+pub use edge_protocol::dataset::PriceOutline;
 
 /// Where an enrollment token stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +88,14 @@ pub struct WorkerEvent {
     pub kind: String,
     pub detail: Option<String>,
     pub at: i64,
+}
+
+/// A dataset and its price in outline, for the datasets page's chart; `outline` is `None`
+/// for a dataset stored before outlines were kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DatasetChart {
+    pub dataset: Dataset,
+    pub outline: Option<PriceOutline>,
 }
 
 /// A stored dataset.

@@ -311,6 +311,10 @@ pub struct ResultReport {
     pub page: ResultPage,
     pub compared: Vec<ResultDetail>,
     pub grid: Vec<(StrategyConfig, Option<f64>)>,
+    /// Holding the dataset from the first open, as equity from 1.0 like the curves: the
+    /// line a strategy has to beat. Empty for a dataset stored without a price outline.
+    #[serde(default)]
+    pub buy_and_hold: Vec<CurvePoint>,
 }
 
 #[cfg(test)]

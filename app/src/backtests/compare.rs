@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use crate::ui::chart::{Heatmap, HeatmapData, LineChart, Series, underwater};
 use crate::ui::time::format_utc;
 use app_model::results::{
-    MetricKind, ResultDetail, ResultMetric, StrategyConfig, Trade, describe, format_duration,
-    format_value, parameters,
+    CurvePoint, MetricKind, ResultDetail, ResultMetric, StrategyConfig, Trade, describe,
+    format_duration, format_value, parameters,
 };
 
 /// The most trades listed on the page; the download has them all.
@@ -44,10 +44,28 @@ fn name_of(detail: &ResultDetail) -> String {
         .map_or_else(|| format!("config {}", detail.config_id), describe)
 }
 
+/// Buy and hold as a dashed reference line, when the dataset has a price outline.
+#[allow(clippy::cast_precision_loss)]
+fn holding_line(curve: Vec<CurvePoint>) -> Option<Series> {
+    (!curve.is_empty()).then(|| Series {
+        label: "Buy and hold".to_owned(),
+        points: curve
+            .into_iter()
+            .map(|point| (point.time as f64, point.equity))
+            .collect(),
+        reference: true,
+    })
+}
+
 /// The compared configs; `best` when they are the ranking's best rather than the user's
 /// choice.
 #[component]
-pub fn Compare(details: Vec<ResultDetail>, best: bool) -> impl IntoView {
+pub fn Compare(
+    details: Vec<ResultDetail>,
+    best: bool,
+    /// Holding the dataset instead, drawn as a dashed reference line.
+    buy_and_hold: Vec<CurvePoint>,
+) -> impl IntoView {
     let title = if details.len() == 1 {
         format!("{}: equity", name_of(&details[0]))
     } else {
@@ -60,6 +78,7 @@ pub fn Compare(details: Vec<ResultDetail>, best: bool) -> impl IntoView {
             points: points(detail),
             reference: false,
         })
+        .chain(holding_line(buy_and_hold))
         .collect();
     let drawdown: Vec<Series> = details
         .iter()

@@ -233,6 +233,7 @@ fn Ranking(id: String, report: ResultReport, view: View) -> impl IntoView {
         page,
         compared,
         grid,
+        buy_and_hold,
         ..
     } = report;
     let offset = (view.page.saturating_sub(1) * PER_PAGE) as usize;
@@ -336,7 +337,7 @@ fn Ranking(id: String, report: ResultReport, view: View) -> impl IntoView {
                 href=move |page| view_for_pages.href(|view| view.page = page)
             />
         </section>
-        {(!compared.is_empty()).then(|| view! { <Compare details=compared best /> })}
+        {(!compared.is_empty()).then(move || view! { <Compare details=compared best buy_and_hold /> })}
         <GridHeatmap grid metric=view.sort />
     }
 }

@@ -85,7 +85,8 @@ fn DatasetTable(datasets: Vec<Dataset>, delete: ServerAction<DeleteDataset>) -> 
                                 <td class="whitespace-nowrap">{format_utc(dataset.last_time)}</td>
                                 <td class="text-right tabular-nums">{format_bytes(dataset.size_bytes)}</td>
                                 <td><Ago at=dataset.created_at /></td>
-                                <td>
+                                <td class="flex flex-wrap items-start gap-2">
+                                    <a class="btn btn-secondary btn-sm" href=format!("?chart={}#price", dataset.id) aria-label=format!("Chart {}", dataset.name)>"Chart"</a>
                                     <details>
                                         <summary class="btn btn-secondary btn-sm cursor-pointer" aria-label=label.clone()>"Delete"</summary>
                                         <div class="mt-2 w-56">

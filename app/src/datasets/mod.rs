@@ -1,6 +1,6 @@
 //! `/datasets`: the signed-in user's datasets — upload one (a preview of how its columns
 //! were read, correctable before anything is stored, and a progress bar while it goes),
-//! the list, and deleting one that no backtest refers to.
+//! the list, the price chart of one, and deleting one that no backtest refers to.
 //!
 //! The preview runs the same detection as the server (`edge_protocol::dataset::detect`),
 //! in the browser, on the file's first 64 KiB; the upload then sends the layout the
@@ -10,6 +10,7 @@
 mod browser;
 mod list;
 mod preview;
+mod prices;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,5 +38,6 @@ fn Datasets() -> impl IntoView {
         </p>
         <preview::Upload uploaded />
         <list::DatasetList uploaded />
+        <prices::PriceChart uploaded />
     }
 }

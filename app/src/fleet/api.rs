@@ -9,7 +9,8 @@
 use leptos::prelude::*;
 
 use super::model::{
-    CreatedToken, Dataset, EnrollmentToken, FleetError, NewTask, Task, Worker, WorkerEvent,
+    CreatedToken, Dataset, DatasetChart, EnrollmentToken, FleetError, NewTask, Task, Worker,
+    WorkerEvent,
 };
 #[cfg(feature = "ssr")]
 use crate::errors::with_status;
@@ -60,6 +61,15 @@ pub async fn change_worker(id: String, action: String) -> Result<Worker, FleetEr
 #[server(prefix = "/api", endpoint = "fleet/datasets")]
 pub async fn list_datasets() -> Result<Vec<Dataset>, FleetError> {
     with_status(super::handlers::datasets().await)
+}
+
+/// Dataset `id` (or, empty, the caller's newest) with its price outline; `None` when the
+/// caller has no dataset.
+#[server(prefix = "/api", endpoint = "fleet/dataset_prices")]
+pub async fn dataset_prices(
+    #[server(default)] id: String,
+) -> Result<Option<DatasetChart>, FleetError> {
+    with_status(super::handlers::dataset_prices(id).await)
 }
 
 /// Deletes a dataset; refused while a backtest refers to it.

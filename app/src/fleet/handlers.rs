@@ -6,7 +6,8 @@
 use leptos::prelude::use_context;
 
 use super::model::{
-    CreatedToken, Dataset, EnrollmentToken, FleetError, NewTask, Task, Worker, WorkerEvent,
+    CreatedToken, Dataset, DatasetChart, EnrollmentToken, FleetError, NewTask, Task, Worker,
+    WorkerEvent,
 };
 use crate::auth::model::AuditAction;
 use crate::auth::ssr::guard::{Caller, require_user};
@@ -168,6 +169,14 @@ pub async fn change_worker(id: String, action: String) -> Result<Worker, FleetEr
 pub async fn datasets() -> Result<Vec<Dataset>, FleetError> {
     let (context, owner) = caller().await?;
     datasets::list(&context, &owner)
+        .await
+        .map_err(FleetError::from)
+}
+
+pub async fn dataset_prices(id: String) -> Result<Option<DatasetChart>, FleetError> {
+    let (context, owner) = caller().await?;
+    let id = id.trim();
+    datasets::prices(&context, &owner, (!id.is_empty()).then_some(id))
         .await
         .map_err(FleetError::from)
 }

@@ -16,10 +16,12 @@
 
 mod detect;
 mod layout;
+mod outline;
 mod values;
 
 pub use detect::{DETECT_BYTES, Detection, PREVIEW_ROWS, detect};
 pub use layout::{Columns, Delimiter, Field, Layout, LayoutOverrides, MAX_SKIP_ROWS};
+pub use outline::{MAX_OUTLINE_POINTS, OutlineBuilder, PriceOutline};
 pub use values::parse_time;
 
 use serde::{Deserialize, Serialize};
@@ -93,12 +95,14 @@ impl DatasetError {
     }
 }
 
-/// What checking a dataset found, without its candles: how many, and the time they span.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What checking a dataset found, without its candles: how many, the time they span, and
+/// the price in outline.
+#[derive(Clone, Debug, PartialEq)]
 pub struct DatasetSummary {
     pub rows: usize,
     pub first_time: i64,
     pub last_time: i64,
+    pub outline: PriceOutline,
 }
 
 /// Parses and checks a whole dataset in the format itself (what the agent downloads).
@@ -147,7 +151,8 @@ pub fn convert_csv<R: std::io::Read, W: Write>(
         )
     };
     writeln!(out, "{}", HEADER.join(",")).map_err(unwritable)?;
-    let mut summary: Option<DatasetSummary> = None;
+    let mut span: Option<(usize, i64, i64)> = None;
+    let mut outline = OutlineBuilder::default();
     let rules = Rules {
         layout,
         strict_header: false,
@@ -163,13 +168,10 @@ pub fn convert_csv<R: std::io::Read, W: Write>(
             volume,
         } = candle;
         writeln!(out, "{time},{open},{high},{low},{close},{volume}")?;
-        let summary = summary.get_or_insert(DatasetSummary {
-            rows: 0,
-            first_time: time,
-            last_time: time,
-        });
-        summary.rows += 1;
-        summary.last_time = time;
+        let (rows, _, last_time) = span.get_or_insert((0, time, time));
+        *rows += 1;
+        *last_time = time;
+        outline.push(time, open, close);
         Ok(())
     });
     if let Some(err) = visited.write_error {
@@ -177,7 +179,18 @@ pub fn convert_csv<R: std::io::Read, W: Write>(
     }
     visited.into_result()?;
     out.flush().map_err(unwritable)?;
-    summary.ok_or_else(|| DatasetError::one(None, "a dataset needs at least two rows of candles"))
+    match (span, outline.finish()) {
+        (Some((rows, first_time, last_time)), Some(outline)) => Ok(DatasetSummary {
+            rows,
+            first_time,
+            last_time,
+            outline,
+        }),
+        _ => Err(DatasetError::one(
+            None,
+            "a dataset needs at least two rows of candles",
+        )),
+    }
 }
 
 /// How one reading treats a file.
@@ -470,11 +483,18 @@ mod tests {
                     1700000100,101,102,100.5,101.7,980\n";
         let (summary, converted) = convert(text, &Layout::CANONICAL).expect("valid");
         assert_eq!(
-            summary,
-            DatasetSummary {
-                rows: 3,
-                first_time: 1_700_000_000,
-                last_time: 1_700_000_100,
+            (summary.rows, summary.first_time, summary.last_time),
+            (3, 1_700_000_000, 1_700_000_100)
+        );
+        assert_eq!(
+            summary.outline,
+            PriceOutline {
+                first_open: 100.0,
+                closes: vec![
+                    (1_700_000_000, 101.0),
+                    (1_700_000_061, 101.7),
+                    (1_700_000_100, 101.7)
+                ],
             }
         );
         assert_eq!(

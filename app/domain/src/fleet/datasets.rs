@@ -7,7 +7,7 @@ use app_model::live::ChangeKind;
 use crate::live::announce;
 use bytes::Bytes;
 use edge_protocol::api::ErrorCode;
-use edge_protocol::dataset::{DatasetError, LayoutOverrides};
+use edge_protocol::dataset::{DatasetError, LayoutOverrides, PriceOutline};
 use futures::{Stream, StreamExt};
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use super::error::StorageContext;
 use super::rows::{DATASET_COLUMNS, DatasetRow};
 use super::{EdgeContext, FleetError, Owner, now};
 use crate::storage::{ObjectWriter, StorageError, on_pool};
-use app_model::fleet::Dataset;
+use app_model::fleet::{Dataset, DatasetChart};
 use tokio::sync::mpsc;
 
 const MAX_NAME_CHARS: usize = 120;
@@ -158,7 +158,7 @@ where
     // The object is written first so that a row always points at a whole object; an
     // object without its row is unreachable, so it goes when the row cannot be written
     // (the account was deleted during the upload, the database failed).
-    if let Err(err) = insert(context, &row).await {
+    if let Err(err) = insert(context, &row, &converted.summary.outline).await {
         if let Err(cleanup) = context.objects.delete(&row.object_key).await {
             tracing::error!(error = %cleanup, "an unrecorded dataset object could not be removed");
         }
@@ -204,10 +204,18 @@ fn stored_nothing(context: &'static str, source: StorageError) -> ImportError {
     ImportError::Fleet(FleetError::Storage { context, source })
 }
 
-async fn insert(context: &EdgeContext, row: &DatasetRow) -> Result<(), FleetError> {
+async fn insert(
+    context: &EdgeContext,
+    row: &DatasetRow,
+    outline: &PriceOutline,
+) -> Result<(), FleetError> {
     let sql = format!(
-        "INSERT INTO datasets ({DATASET_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        "INSERT INTO datasets ({DATASET_COLUMNS}, price_outline) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
     );
+    // Serialising plain numbers cannot fail; an outline that somehow did is left out
+    // rather than refusing the dataset.
+    let outline = serde_json::to_string(outline).ok();
     on_pool!(&context.database, |pool| sqlx::query(&sql)
         .bind(&row.id)
         .bind(&row.owner_id)
@@ -219,10 +227,68 @@ async fn insert(context: &EdgeContext, row: &DatasetRow) -> Result<(), FleetErro
         .bind(row.first_time)
         .bind(row.last_time)
         .bind(row.created_at)
+        .bind(&outline)
         .execute(pool)
         .await
         .map(drop))
     .during("recording a dataset")
+}
+
+/// A dataset the owner may reach with its price outline: dataset `id`, or with `None`
+/// their newest (and `None` when they have none).
+pub async fn prices(
+    context: &EdgeContext,
+    owner: &Owner,
+    id: Option<&str>,
+) -> Result<Option<DatasetChart>, FleetError> {
+    let row = match id {
+        Some(id) => owned(context, owner, id).await?,
+        None => {
+            let sql = format!(
+                "SELECT {DATASET_COLUMNS} FROM datasets WHERE owner_id = $1 \
+                 ORDER BY created_at DESC, id LIMIT 1"
+            );
+            let newest = on_pool!(&context.database, |pool| sqlx::query_as::<_, DatasetRow>(
+                &sql
+            )
+            .bind(&owner.user_id)
+            .fetch_optional(pool)
+            .await)
+            .during("finding the newest dataset")?;
+            match newest {
+                Some(row) => row,
+                None => return Ok(None),
+            }
+        }
+    };
+    let outline = stored_outline(context, &row.id).await?;
+    Ok(Some(DatasetChart {
+        dataset: row.to_model(),
+        outline,
+    }))
+}
+
+/// The stored outline of dataset `id`, unchecked: for callers that checked the owner.
+pub(crate) async fn stored_outline(
+    context: &EdgeContext,
+    id: &str,
+) -> Result<Option<PriceOutline>, FleetError> {
+    let stored: Option<Option<String>> = on_pool!(&context.database, |pool| sqlx::query_scalar(
+        "SELECT price_outline FROM datasets WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)
+    .during("reading a dataset's outline")?;
+    Ok(stored
+        .flatten()
+        .and_then(|json| match serde_json::from_str(&json) {
+            Ok(outline) => Some(outline),
+            Err(err) => {
+                tracing::error!(error = %err, dataset = id, "a stored price outline does not parse");
+                None
+            }
+        }))
 }
 
 pub async fn find(context: &EdgeContext, id: &str) -> Result<Option<DatasetRow>, FleetError> {

@@ -11,10 +11,11 @@ use app_model::results::{
 };
 use edge_protocol::api::ErrorCode;
 use edge_protocol::backtest::{CurvePoint, Metrics, Trade};
+use edge_protocol::dataset::PriceOutline;
 use edge_protocol::strategy::StrategyConfig;
 
 use super::error::StorageContext;
-use super::{EdgeContext, FleetError, Owner, tasks};
+use super::{EdgeContext, FleetError, Owner, datasets, tasks};
 use crate::storage::StorageError;
 use crate::storage::on_pool;
 
@@ -264,11 +265,33 @@ pub async fn report(
         }
     }
     let grid = metric_grid(context, owner, task_id, sort).await?;
+    // The dataset is the task's owner's, whom `tasks::owned` has let through.
+    let buy_and_hold = datasets::stored_outline(context, &task.dataset_id)
+        .await?
+        .map(|outline| buy_and_hold(&outline))
+        .unwrap_or_default();
     Ok(ResultReport {
         configs_total: task.configs_total,
         finished: task.state.is_finished(),
         page,
         compared,
         grid,
+        buy_and_hold,
     })
+}
+
+/// Equity from 1.0 of buying at the first open and holding, at each outline point: the
+/// backtest's own buy-and-hold return (last close over first open) at the last one.
+fn buy_and_hold(outline: &PriceOutline) -> Vec<CurvePoint> {
+    if outline.first_open <= 0.0 {
+        return Vec::new();
+    }
+    outline
+        .closes
+        .iter()
+        .map(|&(time, close)| CurvePoint {
+            time,
+            equity: close / outline.first_open,
+        })
+        .collect()
 }

@@ -331,3 +331,67 @@ async fn the_command_line_prints_results_as_a_table_json_and_csv() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--sort: choose one of total_return"));
 }
+
+/// The close of candle `index` of `support::csv`, and its open.
+fn candle(index: usize) -> (f64, f64) {
+    #[expect(clippy::cast_precision_loss, reason = "small test indices")]
+    let close = 100.0 + ((index % 7) as f64 - 3.0) * 1.5 + index as f64 * 0.1;
+    (close, close - 0.5)
+}
+
+#[tokio::test]
+async fn the_report_draws_buy_and_hold_from_the_datasets_prices_which_only_the_owner_charts() {
+    let app = spawn_app().await;
+    let (ada, cookie, task_id) = finished_task(&app, "ada@example.com").await;
+    let context = edge(&app);
+    let report = results::report(
+        context,
+        &ada,
+        &task_id,
+        query(ResultMetric::TotalReturn, true),
+        &[],
+    )
+    .await
+    .expect("a report");
+    // 60 candles fit the outline whole: holding from the first open, at every close.
+    let first_open = candle(0).1;
+    assert_eq!(report.buy_and_hold.len(), 60);
+    for (index, point) in report.buy_and_hold.iter().enumerate() {
+        let expected = candle(index).0 / first_open;
+        assert!(
+            (point.equity - expected).abs() < 1e-12,
+            "{index}: {} vs {expected}",
+            point.equity
+        );
+    }
+    let last = report.buy_and_hold.last().expect("points");
+    assert_eq!(last.time, 1_700_000_000 + 59 * 86_400);
+
+    // The datasets page's chart: the newest dataset by default, or the one asked for.
+    let dataset_id = domain::fleet::tasks::find(context, &task_id)
+        .await
+        .expect("lookup")
+        .expect("the task")
+        .dataset_id;
+    for form in [vec![], vec![("id", dataset_id.as_str())]] {
+        let response =
+            crate::helpers::call(&app, "fleet/dataset_prices", &form, Some(&cookie)).await;
+        assert_eq!(response.status(), 200);
+        let chart: Value = response.json().await.expect("json");
+        assert_eq!(chart["dataset"]["id"], dataset_id.as_str(), "{form:?}");
+        assert_eq!(
+            chart["outline"]["closes"].as_array().map(Vec::len),
+            Some(60)
+        );
+        assert_eq!(chart["outline"]["first_open"], first_open);
+    }
+    let (_, stranger) = owner(&app, "eve@example.com").await;
+    let form = [("id", dataset_id.as_str())];
+    let refused = crate::helpers::call(&app, "fleet/dataset_prices", &form, Some(&stranger)).await;
+    assert_eq!(refused.status(), 404, "another user's dataset");
+    let none = crate::helpers::call(&app, "fleet/dataset_prices", &[], Some(&stranger)).await;
+    assert_eq!(none.status(), 200);
+    assert_eq!(none.json::<Value>().await.expect("json"), Value::Null);
+    let anonymous = crate::helpers::call(&app, "fleet/dataset_prices", &[], None).await;
+    assert_eq!(anonymous.status(), 401);
+}
