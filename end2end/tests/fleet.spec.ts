@@ -117,6 +117,9 @@ test("a new user adds an agent, uploads a pandas CSV, runs a backtest and reads 
     await expect(page.getByTestId("upload-stored")).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId("dataset-row")).toHaveCount(1);
     await expect(page.getByTestId("dataset-row")).toContainText("365");
+    // Its price, charted from the outline kept at import, with the span in words.
+    await expect(page.getByTestId("price-span")).toContainText("365 candles");
+    await expect(page.getByTestId("price-chart").locator("svg[role=img] path.chart-line")).toHaveCount(1);
 
     // A backtest from the form; the number of configs is counted as the ranges are typed.
     await page.goto(`${beta}/backtests/new`);
@@ -156,6 +159,9 @@ test("a new user adds an agent, uploads a pandas CSV, runs a backtest and reads 
     await page.getByTestId("result-row").nth(1).getByRole("link", { name: /^Compare/ }).click();
     await expect(page).toHaveURL(/compare=\d+%2C\d+|compare=\d+,\d+/);
     await expect(page.getByTestId("compare").locator("path.chart-line")).toHaveCount(4);
+    // Buy and hold, dashed, on the equity chart only.
+    await expect(page.getByTestId("compare").locator("path.chart-line-reference")).toHaveCount(1);
+    await expect(page.getByTestId("compare")).toContainText("Buy and hold");
     await screenshots(page, info, "backtest-results");
     await axe(page, "results page");
 
