@@ -247,8 +247,9 @@ async fn an_upload_over_the_limit_is_cut_off_with_413_and_leaves_nothing() {
 
 #[tokio::test]
 async fn a_slow_upload_outlasts_the_request_timeout() {
+    // Long enough for registering and signing in (password hashing) on a loaded machine.
     let app = spawn_app_with(Setup {
-        request_timeout: Duration::from_secs(1),
+        request_timeout: Duration::from_secs(3),
         ..Setup::default()
     })
     .await;
@@ -256,13 +257,13 @@ async fn a_slow_upload_outlasts_the_request_timeout() {
     let text = csv(400);
     let chunk_bytes = text.len() / 6 + 1;
 
-    // Six chunks, 400 ms apart: about 2 s, twice the request timeout.
+    // Six chunks, a second apart: about 6 s, twice the request timeout.
     let (status, body) = paced_upload(
         &app,
         &cookie,
         text.into_bytes(),
         chunk_bytes,
-        Duration::from_millis(400),
+        Duration::from_secs(1),
     )
     .await;
     assert_eq!(status, 201, "{body}");
