@@ -23,16 +23,18 @@ start_release_server() {
 }
 
 # Saves the page at $2 on host $1 (a site of the server on $LP_PORT) to the file $3,
-# failing unless it answers 200. (Node's fetch would replace the Host header.)
+# failing unless it answers 200; $4, when given, is sent as the Cookie header. (Node's
+# fetch would replace the Host header.)
 save_page() {
   node -e '
-    const [host, path, out, port] = process.argv.slice(1);
-    require("http").get({ host: "127.0.0.1", port, path, headers: { host: `${host}:${port}` } }, (res) => {
+    const [host, path, out, port, cookie] = process.argv.slice(1);
+    const headers = { host: `${host}:${port}`, ...(cookie ? { cookie } : {}) };
+    require("http").get({ host: "127.0.0.1", port, path, headers }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => {
         if (res.statusCode !== 200) { console.error(`${host}${path}: ${res.statusCode}`); process.exit(1); }
         require("fs").writeFileSync(out, Buffer.concat(chunks));
       });
-    });' "$1" "$2" "$3" "$LP_PORT"
+    });' "$1" "$2" "$3" "$LP_PORT" "${4:-}"
 }
