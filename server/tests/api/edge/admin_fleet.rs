@@ -144,6 +144,17 @@ async fn an_administrator_finds_every_users_agents_and_backtests_by_owner_and_st
             "{path}: follows the stream"
         );
     }
+    // An administrator's action says so on the agent's timeline.
+    let form = [("id", ada_worker.id.as_str()), ("action", "disable")];
+    listed(&app, &root, "fleet/worker_action", &form).await;
+    let detail = listed(&app, &root, "fleet/worker", &[("id", &ada_worker.id)]).await;
+    let events = detail[1].as_array().expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|event| event["kind"] == "disabled" && event["detail"] == "by an administrator"),
+        "{detail}"
+    );
     let other = page(&app, "admin.localhost", "/fleet?status=online", Some(&root)).await;
     let html = other.text().await.expect("html");
     assert!(

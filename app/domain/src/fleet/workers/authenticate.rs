@@ -93,7 +93,7 @@ async fn check_credential(
     if row.worker.disabled_at.is_some() {
         return Err(FleetError::refused(
             ErrorCode::WorkerDisabled,
-            "this worker was disabled by its owner",
+            "this worker was disabled by its owner or an administrator",
         ));
     }
     let mut worker = row.worker.clone();

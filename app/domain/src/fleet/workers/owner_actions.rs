@@ -134,7 +134,12 @@ pub async fn act(
         crate::fleet::leases::requeue_worker_tasks(context, &row.id).await?;
     }
     if let Some(event) = event {
-        events::record(&context.database, &row.id, event, Some("by its owner")).await?;
+        let by = if owner.user_id == row.owner_id {
+            "by its owner"
+        } else {
+            "by an administrator"
+        };
+        events::record(&context.database, &row.id, event, Some(by)).await?;
     }
     announce(context, &row.owner_id, ChangeKind::Worker, &row.id).await;
     let row = owned(context, owner, worker_id).await?;
