@@ -1,6 +1,7 @@
 //! The background jobs every replica runs for as long as it serves: the session
 //! registry's and the sign-in throttle's cleanup each minute, the fleet's lease expiry
-//! and liveness sweep every few seconds, and old read notifications' cleanup hourly. Each job's writes are claimed by single
+//! and liveness sweep (with the warning about credentials that are about to stop working)
+//! every few seconds, and old read notifications' cleanup hourly. Each job's writes are claimed by single
 //! statements, so replicas running them side by side record every change once.
 
 use std::time::Duration;
@@ -53,6 +54,9 @@ pub fn spawn_fleet_jobs(edge: EdgeContext) -> tokio::task::JoinHandle<()> {
             }
             if let Err(err) = liveness::sweep(&edge).await {
                 tracing::warn!(error = %err, "worker liveness sweep failed");
+            }
+            if let Err(err) = crate::notifications::events::credentials_expiring(&edge).await {
+                tracing::warn!(error = %err, "the expiring-credential check failed");
             }
         }
     })

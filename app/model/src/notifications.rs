@@ -1,5 +1,6 @@
-//! In-app notifications: what a user is told without looking — an agent went offline or
-//! was quarantined, a backtest finished or failed — and which of those they want to hear.
+//! In-app notifications: what a user is told without looking — an agent went offline, was
+//! quarantined or is about to lose its credential, a backtest finished or failed — and
+//! which of those they want to hear.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,14 +15,16 @@ use serde::{Deserialize, Serialize};
 pub enum NotificationKind {
     AgentOffline,
     AgentQuarantined,
+    CredentialExpiring,
     BacktestFinished,
     BacktestFailed,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::AgentOffline,
         Self::AgentQuarantined,
+        Self::CredentialExpiring,
         Self::BacktestFinished,
         Self::BacktestFailed,
     ];
@@ -30,6 +33,7 @@ impl NotificationKind {
         match self {
             Self::AgentOffline => "agent_offline",
             Self::AgentQuarantined => "agent_quarantined",
+            Self::CredentialExpiring => "credential_expiring",
             Self::BacktestFinished => "backtest_finished",
             Self::BacktestFailed => "backtest_failed",
         }
@@ -44,6 +48,9 @@ impl NotificationKind {
         match self {
             Self::AgentOffline => "An agent goes offline",
             Self::AgentQuarantined => "An agent is quarantined after repeated failures",
+            Self::CredentialExpiring => {
+                "An agent's old credential is about to stop working before it used its new one"
+            }
             Self::BacktestFinished => "A backtest finishes",
             Self::BacktestFailed => "A backtest fails",
         }

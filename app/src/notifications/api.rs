@@ -51,12 +51,14 @@ pub async fn notification_settings() -> Result<Vec<NotificationSetting>, FleetEr
 pub async fn save_notification_settings(
     #[server(default)] agent_offline: Option<String>,
     #[server(default)] agent_quarantined: Option<String>,
+    #[server(default)] credential_expiring: Option<String>,
     #[server(default)] backtest_finished: Option<String>,
     #[server(default)] backtest_failed: Option<String>,
 ) -> Result<Vec<NotificationSetting>, FleetError> {
     let ticked = [
         agent_offline.is_some(),
         agent_quarantined.is_some(),
+        credential_expiring.is_some(),
         backtest_finished.is_some(),
         backtest_failed.is_some(),
     ];

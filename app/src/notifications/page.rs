@@ -87,6 +87,7 @@ fn Inbox() -> impl IntoView {
 fn icon(kind: NotificationKind) -> IconKind {
     match kind {
         NotificationKind::AgentOffline | NotificationKind::AgentQuarantined => IconKind::Server,
+        NotificationKind::CredentialExpiring => IconKind::Key,
         NotificationKind::BacktestFinished | NotificationKind::BacktestFailed => IconKind::Chart,
     }
 }

@@ -2,11 +2,12 @@
 //! kinds turned off; reading them through the server functions, never another user's.
 
 use domain::fleet::liveness;
+use domain::notifications::events::credentials_expiring;
 use serde_json::{Value, json};
 
 use crate::edge::results::varied_result;
 use crate::edge::support::{
-    call_ok, edge, exec, heartbeat_body, lease, owner, owner_with_worker, task,
+    call_ok, edge, enrol, exec, heartbeat_body, lease, owner, owner_with_worker, task, token,
 };
 use crate::helpers::{TestApp, call, spawn_app};
 
@@ -120,6 +121,7 @@ async fn a_kind_turned_off_is_not_notified_and_the_others_still_are() {
         "save_settings",
         &[
             ("agent_quarantined", "on"),
+            ("credential_expiring", "on"),
             ("backtest_finished", "on"),
             ("backtest_failed", "on"),
         ],
@@ -189,4 +191,76 @@ async fn a_finished_backtest_is_notified_with_a_link_to_its_results() {
         "All 8 configs ran. The ranked results, charts and heatmap are ready."
     );
     assert_eq!(item["link"], format!("/backtests/{task_id}"));
+}
+
+/// Moves the end of a worker's retired credentials to `seconds` from now.
+async fn retired_credentials_end_in(app: &TestApp, worker_id: &str, seconds: i64) {
+    let sql = format!(
+        "UPDATE worker_credentials SET expires_at = {} \
+         WHERE worker_id = $1 AND expires_at IS NOT NULL",
+        chrono::Utc::now().timestamp() + seconds
+    );
+    exec(app, &sql, worker_id).await;
+}
+
+#[tokio::test]
+async fn an_agent_that_never_used_its_new_credential_warns_its_owner_before_the_old_one_stops() {
+    let app = spawn_app().await;
+    let (owner, cookie, stranded) = owner_with_worker(&app, "ada@example.com").await;
+    let (_, strangers, _) = owner_with_worker(&app, "eve@example.com").await;
+    // A second agent rotates and goes on with its new credential, as agents do.
+    let second_token = token(&app, &owner, 1).await;
+    let switched = enrol(&app, &second_token, "runner-2").await;
+    let rotated = call_ok(
+        &app,
+        "/credentials/rotate",
+        &switched.credential,
+        &json!({}),
+    )
+    .await;
+    let new_credential = rotated["credential"].as_str().expect("a new credential");
+    call_ok(&app, "/heartbeat", new_credential, &heartbeat_body()).await;
+    // The first rotates too, but its reply is lost: it never calls with the new one.
+    call_ok(
+        &app,
+        "/credentials/rotate",
+        &stranded.credential,
+        &json!({}),
+    )
+    .await;
+
+    // A day of grace is left: nothing to say yet.
+    assert_eq!(credentials_expiring(edge(&app)).await.expect("check"), 0);
+    assert_eq!(inbox(&app, &cookie).await["unread"], 0);
+
+    // An hour left for both old credentials: only the stranded agent's owner hears.
+    retired_credentials_end_in(&app, &stranded.id, 3_600).await;
+    retired_credentials_end_in(&app, &switched.id, 3_600).await;
+    assert_eq!(credentials_expiring(edge(&app)).await.expect("check"), 1);
+    // Another replica's check finds it already told.
+    assert_eq!(credentials_expiring(edge(&app)).await.expect("check"), 0);
+
+    let body = inbox(&app, &cookie).await;
+    assert_eq!(body["unread"], 1, "{body}");
+    let item = &body["items"][0];
+    assert_eq!(item["kind"], "credential_expiring");
+    assert_eq!(
+        item["title"],
+        "runner-1's old credential stops working soon"
+    );
+    assert_eq!(item["link"], format!("/fleet/{}", stranded.id));
+    let text = item["body"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("runner-1 was issued a new credential but has not called with it yet")
+            && (text.contains("stops working in 59 minutes")
+                || text.contains("stops working in 60 minutes")),
+        "{text}"
+    );
+    assert_eq!(inbox(&app, &strangers).await["unread"], 0);
+
+    // Past its end, an old credential is no longer worth a warning.
+    let (_, _, late) = owner_with_worker(&app, "grace@example.com").await;
+    call_ok(&app, "/credentials/rotate", &late.credential, &json!({})).await;
+    retired_credentials_end_in(&app, &late.id, -5).await;
+    assert_eq!(credentials_expiring(edge(&app)).await.expect("check"), 0);
 }

@@ -129,6 +129,76 @@ pub async fn agent_quarantined(context: &EdgeContext, worker_id: &str) {
     write(context, notice).await;
 }
 
+/// How long before a retired credential stops working its owner is warned: a quarter of
+/// the grace period, at most six hours (so a day's grace warns six hours ahead).
+pub fn credential_warning_secs(grace_secs: i64) -> i64 {
+    (grace_secs / 4).clamp(1, 6 * 60 * 60)
+}
+
+/// "about 5 hours", "40 minutes", "under a minute".
+fn time_left(seconds: i64) -> String {
+    match seconds {
+        ..60 => "under a minute".to_owned(),
+        60..7_200 => format!("{} minutes", seconds / 60),
+        _ => format!("about {} hours", (seconds + 1_800) / 3_600),
+    }
+}
+
+/// Tells owners of agents that rotated their credential but never called with the new
+/// one that the old one stops working soon: past its grace period the agent is locked out
+/// and must be enrolled again. Each credential is claimed once, by one statement, however
+/// many replicas sweep; returns how many owners were told.
+pub async fn credentials_expiring(context: &EdgeContext) -> Result<usize, sqlx::Error> {
+    let now = now();
+    let warn_until = now + credential_warning_secs(context.settings.rotation_grace_secs);
+    let claim = "UPDATE worker_credentials SET expiry_notified = TRUE \
+                 WHERE NOT expiry_notified AND revoked_at IS NULL \
+                 AND expires_at > $1 AND expires_at <= $2 \
+                 AND EXISTS (SELECT 1 FROM worker_credentials issued \
+                             WHERE issued.worker_id = worker_credentials.worker_id \
+                             AND issued.awaiting_first_use AND issued.revoked_at IS NULL) \
+                 RETURNING id, worker_id, expires_at";
+    let claimed: Vec<(String, String, i64)> = on_pool!(&context.database, |pool| {
+        sqlx::query_as(claim)
+            .bind(now)
+            .bind(warn_until)
+            .fetch_all(pool)
+            .await
+    })?;
+    for (credential_id, worker_id, expires_at) in &claimed {
+        credential_expiring(context, credential_id, worker_id, expires_at - now).await;
+    }
+    Ok(claimed.len())
+}
+
+async fn credential_expiring(
+    context: &EdgeContext,
+    credential_id: &str,
+    worker_id: &str,
+    seconds_left: i64,
+) {
+    let (owner_id, name): (String, String) = lookup!(
+        context,
+        "SELECT owner_id, display_name FROM workers WHERE id = $1",
+        worker_id,
+        "agent"
+    );
+    let notice = Notice {
+        user_id: owner_id,
+        kind: NotificationKind::CredentialExpiring,
+        dedup_key: format!("credential:{credential_id}"),
+        title: format!("{name}'s old credential stops working soon"),
+        body: format!(
+            "{name} was issued a new credential but has not called with it yet, and the old \
+             one stops working in {}. Start the agent before then and it switches by \
+             itself; after that it has to be enrolled again with a new token.",
+            time_left(seconds_left)
+        ),
+        link: format!("/fleet/{worker_id}"),
+    };
+    write(context, notice).await;
+}
+
 /// A task ended; its owner hears if it finished or failed (not if they cancelled it).
 pub async fn task_ended(context: &EdgeContext, task_id: &str) {
     #[derive(sqlx::FromRow)]
@@ -187,4 +257,23 @@ pub async fn task_ended(context: &EdgeContext, task_id: &str) {
         link: format!("/backtests/{task_id}"),
     };
     write(context, notice).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{credential_warning_secs, time_left};
+
+    #[test]
+    fn a_days_grace_warns_six_hours_ahead_and_a_short_one_a_quarter_of_it() {
+        assert_eq!(credential_warning_secs(24 * 60 * 60), 6 * 60 * 60);
+        assert_eq!(credential_warning_secs(8 * 60 * 60), 2 * 60 * 60);
+        assert_eq!(credential_warning_secs(2), 1);
+    }
+
+    #[test]
+    fn time_left_reads_as_a_person_would_say_it() {
+        assert_eq!(time_left(30), "under a minute");
+        assert_eq!(time_left(60 * 40), "40 minutes");
+        assert_eq!(time_left(6 * 60 * 60 - 90), "about 6 hours");
+    }
 }
