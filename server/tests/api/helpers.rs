@@ -44,7 +44,8 @@ pub struct TestApp {
     /// What the server was built with, for starting a second replica beside it.
     pub config: Config,
     pub dir: TempDir,
-    server: JoinHandle<()>,
+    /// Runs the server and any replicas; taken and shut down when the test ends.
+    runtime: Option<tokio::runtime::Runtime>,
     /// Held so the database is dropped when the test ends.
     _postgres: Option<TestPostgres>,
     pub database_proxy: Option<TcpProxy>,
@@ -54,7 +55,10 @@ pub struct TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        self.server.abort();
+        // Not a blocking shutdown: the test's own runtime is still running this drop.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -92,22 +96,24 @@ impl Default for Setup {
     }
 }
 
-/// The runtime every test server runs on, alive for the whole test binary.
+/// The runtime a test's servers run on, owned by its `TestApp` and shut down with it.
 ///
-/// Each `#[tokio::test]` has its own runtime, which is gone when its test ends. Servers
-/// run on one shared runtime instead, as in production: a task the rendering spawns can
-/// then never land on a runtime that another test has already shut down.
-fn server_runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("test-servers")
-            .enable_all()
-            .build()
-            .expect("the test servers' runtime")
-    })
+/// Each `#[tokio::test]` has its own single-threaded runtime; the servers get one with two
+/// worker threads, as in production. When the test ends, everything its servers started
+/// stops with them (background jobs, listeners, replicas, connection pools), so nothing
+/// of one test keeps running, retrying or holding threads while the next tests run.
+fn server_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("test-server")
+        .enable_all()
+        .build()
+        .expect("a test server's runtime")
 }
+
+/// How long a test waits for any one answer from its server: a request that never
+/// completes fails the test naming the request, instead of stalling the whole run.
+const REQUEST_LIMIT: Duration = Duration::from_secs(120);
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Setup::default()).await
@@ -221,20 +227,22 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         docs_edit_url: Some(server::config::DEFAULT_DOCS_EDIT_URL.to_owned()),
     };
     let kept = config.clone();
-    let app = server_runtime()
+    let runtime = server_runtime();
+    let app = runtime
         .spawn(Application::build(config))
         .await
         .expect("the build task finishes")
         .expect("the server starts");
     let addr = app.local_addr();
     let app_state = app.state().clone();
-    let server = server_runtime().spawn(async move {
+    runtime.spawn(async move {
         app.run_until(std::future::pending())
             .await
             .expect("server runs");
     });
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_LIMIT)
         .build()
         .expect("client");
     TestApp {
@@ -243,7 +251,7 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
         app_state,
         config: kept,
         dir,
-        server,
+        runtime: Some(runtime),
         _postgres: postgres,
         database_proxy,
         redis_proxy,
@@ -253,18 +261,19 @@ pub async fn spawn_app_with(setup: Setup) -> TestApp {
 
 impl TestApp {
     /// Starts a second server on the same database and object store (another replica);
-    /// it runs until the test binary ends.
+    /// it runs until the test ends.
     /// Returns its address and its state, for tests that look inside it (its credential
     /// cache, say).
     pub async fn replica_with_state(&self) -> (SocketAddr, server::state::AppState) {
-        let app = server_runtime()
+        let runtime = self.runtime.as_ref().expect("the test is running");
+        let app = runtime
             .spawn(Application::build(self.config.clone()))
             .await
             .expect("the build task finishes")
             .expect("the replica starts");
         let addr = app.local_addr();
         let state = app.state().clone();
-        server_runtime().spawn(async move {
+        runtime.spawn(async move {
             app.run_until(std::future::pending())
                 .await
                 .expect("replica runs");
