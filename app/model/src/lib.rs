@@ -5,6 +5,7 @@
 //! - [`admin`]: the admin section's users, audit entries, filters and overview.
 //! - [`auth`]: the signed-in user, roles, sessions, audit actions.
 //! - [`fleet`]: workers, enrollment tokens, datasets, tasks and their states.
+//! - [`heatmap`]: a metric over a task's parameter grid, in at most 25 × 25 cells.
 //! - [`live`]: the change events pushed to open pages.
 //! - [`notifications`]: in-app notifications and which kinds a user hears.
 //! - [`results`]: a task's ranked results, one config's curve and trades, the metrics.
@@ -12,6 +13,7 @@
 pub mod admin;
 pub mod auth;
 pub mod fleet;
+pub mod heatmap;
 pub mod live;
 pub mod notifications;
 pub mod results;

@@ -310,7 +310,8 @@ pub struct ResultReport {
     pub finished: bool,
     pub page: ResultPage,
     pub compared: Vec<ResultDetail>,
-    pub grid: Vec<(StrategyConfig, Option<f64>)>,
+    /// The ranked metric over the parameter grid, when two parameters vary.
+    pub heatmap: Option<crate::heatmap::MetricHeatmap>,
     /// Holding the dataset from the first open, as equity from 1.0 like the curves: the
     /// line a strategy has to beat. Empty for a dataset stored without a price outline.
     #[serde(default)]

@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 
-use crate::ui::chart::{Heatmap, HeatmapData, LineChart, Series, underwater};
+use crate::ui::chart::{Heatmap, LineChart, Series, underwater};
 use crate::ui::time::format_utc;
+use app_model::heatmap::MetricHeatmap;
 use app_model::results::{
-    CurvePoint, MetricKind, ResultDetail, ResultMetric, StrategyConfig, Trade, describe,
-    format_duration, format_value, parameters,
+    CurvePoint, MetricKind, ResultDetail, ResultMetric, Trade, describe, format_duration,
+    format_value,
 };
 
 /// The most trades listed on the page; the download has them all.
@@ -191,65 +192,6 @@ fn Trades(detail: ResultDetail) -> impl IntoView {
     }
 }
 
-/// The two parameters a heatmap spreads over: those with the most distinct values.
-fn heatmap_of(
-    grid: &[(StrategyConfig, Option<f64>)],
-    metric: ResultMetric,
-) -> Option<(HeatmapData, bool)> {
-    let first = grid.first()?;
-    let names: Vec<&'static str> = parameters(&first.0)
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
-    let mut distinct: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-    for (config, _) in grid {
-        for (index, (_, value)) in parameters(config).into_iter().enumerate() {
-            if let Some(values) = distinct.get_mut(index)
-                && !values.contains(&value)
-            {
-                values.push(value);
-            }
-        }
-    }
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by_key(|index| std::cmp::Reverse(distinct[*index].len()));
-    let (x, y) = (*order.first()?, *order.get(1)?);
-    if distinct[x].len() < 2 || distinct[y].len() < 2 {
-        return None;
-    }
-    let mut xs = distinct[x].clone();
-    let mut ys = distinct[y].clone();
-    xs.sort_by(f64::total_cmp);
-    ys.sort_by(f64::total_cmp);
-    let mut cells: Vec<Option<f64>> = vec![None; xs.len() * ys.len()];
-    // With a third parameter, each cell holds the best value over it.
-    let folded = names.len() > 2 && order.iter().skip(2).any(|index| distinct[*index].len() > 1);
-    for (config, value) in grid {
-        let values = parameters(config);
-        let column = xs.iter().position(|v| *v == values[x].1)?;
-        let row = ys.iter().position(|v| *v == values[y].1)?;
-        let cell = &mut cells[row * xs.len() + column];
-        *cell = match (*cell, *value) {
-            (Some(old), Some(new)) => Some(if metric.higher_is_better() {
-                old.max(new)
-            } else {
-                old.min(new)
-            }),
-            (old, new) => new.or(old),
-        };
-    }
-    Some((
-        HeatmapData {
-            x_name: names[x].to_owned(),
-            y_name: names[y].to_owned(),
-            xs,
-            ys,
-            cells,
-        },
-        folded,
-    ))
-}
-
 fn metric_formatter(metric: ResultMetric) -> fn(f64) -> String {
     match metric.kind() {
         MetricKind::Percent => |value| format_value(MetricKind::Percent, value),
@@ -259,19 +201,15 @@ fn metric_formatter(metric: ResultMetric) -> fn(f64) -> String {
     }
 }
 
-/// The ranked metric over the parameter grid, when the grid spreads over two parameters.
-// Component props arrive owned; the grid is only read to build the chart.
-#[allow(clippy::needless_pass_by_value)]
+/// The ranked metric over the parameter grid, when two parameters vary.
 #[component]
-pub fn GridHeatmap(
-    grid: Vec<(StrategyConfig, Option<f64>)>,
-    metric: ResultMetric,
-) -> impl IntoView {
-    heatmap_of(&grid, metric).map(|(data, folded)| {
-        let title = if folded {
-            format!("{} over {} and {} (best over the other parameters)", metric.label(), data.x_name, data.y_name)
+pub fn GridHeatmap(heatmap: Option<MetricHeatmap>, metric: ResultMetric) -> impl IntoView {
+    heatmap.map(|data| {
+        let over = format!("{} over {} and {}", metric.label(), data.x.name, data.y.name);
+        let title = if data.folded {
+            format!("{over} (each cell the best of its configs)")
         } else {
-            format!("{} over {} and {}", metric.label(), data.x_name, data.y_name)
+            over
         };
         view! {
             <section class="mt-10" aria-labelledby="heatmap-title" data-testid="heatmap">

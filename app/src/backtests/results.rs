@@ -232,7 +232,7 @@ fn Ranking(id: String, report: ResultReport, view: View) -> impl IntoView {
         configs_total,
         page,
         compared,
-        grid,
+        heatmap,
         buy_and_hold,
         ..
     } = report;
@@ -338,7 +338,7 @@ fn Ranking(id: String, report: ResultReport, view: View) -> impl IntoView {
             />
         </section>
         {(!compared.is_empty()).then(move || view! { <Compare details=compared best buy_and_hold /> })}
-        <GridHeatmap grid metric=view.sort />
+        <GridHeatmap heatmap metric=view.sort />
     }
 }
 

@@ -4,6 +4,7 @@
 //! runs. Colours come from the design system's tokens, so both themes read; every chart
 //! has a title and a text alternative that says what it shows.
 
+use app_model::heatmap::MetricHeatmap;
 use leptos::prelude::*;
 
 /// At most this many points are drawn per series; more only blur into the same pixels.
@@ -283,28 +284,16 @@ pub fn LineChart(
     }
 }
 
-/// A grid of values over two parameters, coloured by sign and size.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HeatmapData {
-    pub x_name: String,
-    pub y_name: String,
-    pub xs: Vec<f64>,
-    pub ys: Vec<f64>,
-    /// Row by row: `cells[y * xs.len() + x]`; `None` where no result is stored yet.
-    pub cells: Vec<Option<f64>>,
-}
-
 /// A heatmap of a metric over a two-parameter grid: greener is higher, redder lower
 /// (relative to zero when values have both signs), grey where no result exists yet.
 #[component]
-pub fn Heatmap(title: String, data: HeatmapData, format_value: fn(f64) -> String) -> impl IntoView {
-    let HeatmapData {
-        x_name,
-        y_name,
-        xs,
-        ys,
-        cells,
-    } = data;
+pub fn Heatmap(
+    title: String,
+    data: MetricHeatmap,
+    format_value: fn(f64) -> String,
+) -> impl IntoView {
+    let MetricHeatmap { x, y, cells, .. } = data;
+    let (x_name, xs, y_name, ys) = (x.name, x.labels, y.name, y.labels);
     let columns = xs.len().max(1);
     let values: Vec<f64> = cells.iter().flatten().copied().collect();
     let low = values.iter().copied().fold(f64::MAX, f64::min);
@@ -355,7 +344,7 @@ pub fn Heatmap(title: String, data: HeatmapData, format_value: fn(f64) -> String
                 .collect_view();
             view! {
                 <tr>
-                    <th scope="row">{y.to_string()}</th>
+                    <th scope="row">{y.clone()}</th>
                     {row_cells}
                 </tr>
             }
@@ -370,7 +359,7 @@ pub fn Heatmap(title: String, data: HeatmapData, format_value: fn(f64) -> String
                     <thead>
                         <tr>
                             <th scope="col">{format!("{y_name} \\ {x_name}")}</th>
-                            {xs.iter().map(|x| view! { <th scope="col">{x.to_string()}</th> }).collect_view()}
+                            {xs.iter().map(|x| view! { <th scope="col">{x.clone()}</th> }).collect_view()}
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

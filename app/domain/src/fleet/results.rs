@@ -5,6 +5,7 @@
 //! Each read starts from `tasks::owned`, so another user's task is "not found" before any
 //! result is looked at.
 
+use app_model::heatmap::MetricHeatmap;
 use app_model::results::{
     MAX_COMPARED, MAX_RESULTS_PER_PAGE, ResultDetail, ResultMetric, ResultPage, ResultQuery,
     ResultReport, ResultRow,
@@ -265,6 +266,7 @@ pub async fn report(
         }
     }
     let grid = metric_grid(context, owner, task_id, sort).await?;
+    let heatmap = MetricHeatmap::of(&grid, sort);
     // The dataset is the task's owner's, whom `tasks::owned` has let through.
     let buy_and_hold = datasets::stored_outline(context, &task.dataset_id)
         .await?
@@ -275,7 +277,7 @@ pub async fn report(
         finished: task.state.is_finished(),
         page,
         compared,
-        grid,
+        heatmap,
         buy_and_hold,
     })
 }

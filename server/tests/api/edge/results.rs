@@ -171,7 +171,14 @@ async fn results_rank_by_any_metric_in_pages_with_a_trade_filter() {
     );
     // Still leased: the agent has not said it is done.
     assert_eq!((report.configs_total, report.finished), (8, false));
-    assert_eq!(report.grid.len(), 8);
+    let heatmap = report.heatmap.as_ref().expect("fast and slow both vary");
+    assert_eq!(
+        (heatmap.x.name.as_str(), heatmap.y.name.as_str()),
+        ("fast", "slow")
+    );
+    assert_eq!(heatmap.x.labels, ["5", "10", "15", "20"]);
+    assert_eq!(heatmap.y.labels, ["30", "40"]);
+    assert!(heatmap.cells.iter().all(Option::is_some), "{heatmap:?}");
     let report = results::report(
         context,
         &owner,
