@@ -5,14 +5,17 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-# Starts the release server on a fresh data folder under $1 and waits until it is ready.
-# Sets LP_PORT and LP_PID. Builds the release server and sites first when missing.
+# The server binary the benchmarks run: the release build, or the one LP_SERVER_BIN names.
+LP_SERVER="${LP_SERVER_BIN:-$ROOT/target/release/luckyplans}"
+
+# Starts $LP_SERVER on a fresh data folder under $1 and waits until it is ready. Sets
+# LP_PORT and LP_PID. Builds the release server and sites first when missing.
 start_release_server() {
   local work=$1
-  [ -x "$ROOT/target/release/luckyplans" ] && [ -d "$ROOT/target/site/landing/pkg" ] || "$ROOT/scripts/build"
+  [ -x "$LP_SERVER" ] && [ -d "$ROOT/target/site/landing/pkg" ] || "$ROOT/scripts/build"
   mkdir -p "$work/data"
   LP_PORT=$(free_port)
-  LP_LOG=warn LP_SITE_ROOT="$ROOT/target/site" "$ROOT/target/release/luckyplans" serve \
+  LP_LOG=warn LP_SITE_ROOT="$ROOT/target/site" "$LP_SERVER" serve \
     --addr "127.0.0.1:$LP_PORT" --data-dir "$work/data" &
   LP_PID=$!
   for _ in $(seq 1 100); do

@@ -6,6 +6,7 @@
 //   node bench/live-fanout.mjs PORT SERVER_PID STREAMS ROUNDS EMAIL PASSWORD
 import http from "node:http";
 import { readFileSync } from "node:fs";
+import { client, sessionCookie } from "./http.mjs";
 import { performance } from "node:perf_hooks";
 
 const [port, pid, streamsArg, roundsArg, email, password] = process.argv.slice(2);
@@ -14,18 +15,7 @@ const ROUNDS = Number(roundsArg);
 const ROUND_TIMEOUT_MS = 10_000;
 const beta = `beta.localhost:${port}`;
 
-function call(method, host, path, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: "127.0.0.1", port, method, path, headers: { host, ...headers } }, (response) => {
-      const chunks = [];
-      response.on("data", (chunk) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString() }));
-    });
-    request.on("error", reject);
-    if (body) request.write(body);
-    request.end();
-  });
-}
+const call = client(port);
 
 const form = (fields) => new URLSearchParams(fields).toString();
 const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
@@ -43,7 +33,7 @@ function percentile(sorted, p) {
 // Signed in, with a token, and one enrolled agent to change.
 const login = await call("POST", beta, "/api/auth/login", { headers: formHeaders, body: form({ email, password }) });
 if (login.status !== 200) throw new Error(`sign-in: ${login.status} ${login.text}`);
-const cookie = [login.headers["set-cookie"]].flat().map((line) => line.split(";")[0]).join("; ");
+const cookie = sessionCookie(login);
 const created = await call("POST", beta, "/api/fleet/create_token", { headers: { ...formHeaders, cookie }, body: "" });
 if (created.status !== 200) throw new Error(`token: ${created.status} ${created.text}`);
 const { token } = JSON.parse(created.text);

@@ -2,32 +2,14 @@
 // server at PORT; prints the session cookie for the benchmark's requests.
 //
 //   node bench/signed-in.mjs PORT AGENTS
-import http from "node:http";
+import { client, expectStatus as ok, sessionCookie } from "./http.mjs";
 
 const [port, agentsArg] = process.argv.slice(2);
 const AGENTS = Number(agentsArg);
 const beta = `beta.localhost:${port}`;
 const email = "bench@example.org";
 const password = "benchmark passphrase, long enough";
-
-function call(method, host, path, { headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const request = http.request({ host: "127.0.0.1", port, method, path, headers: { host, ...headers } }, (response) => {
-      const chunks = [];
-      response.on("data", (chunk) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode, headers: response.headers, text: Buffer.concat(chunks).toString() }));
-    });
-    request.on("error", reject);
-    if (body) request.write(body);
-    request.end();
-  });
-}
-
-async function ok(promise, what, status = 200) {
-  const response = await promise;
-  if (response.status !== status) throw new Error(`${what}: ${response.status} ${response.text}`);
-  return response;
-}
+const call = client(port);
 
 const form = { "content-type": "application/x-www-form-urlencoded" };
 const json = { "content-type": "application/json" };
@@ -35,7 +17,7 @@ const fields = (values) => new URLSearchParams(values).toString();
 
 await ok(call("POST", beta, "/api/auth/register", { headers: form, body: fields({ email, password, display_name: "Bench Mark" }) }), "register");
 const login = await ok(call("POST", beta, "/api/auth/login", { headers: form, body: fields({ email, password }) }), "sign-in");
-const cookie = [login.headers["set-cookie"]].flat().map((line) => line.split(";")[0]).join("; ");
+const cookie = sessionCookie(login);
 const created = await ok(call("POST", beta, "/api/fleet/create_token", { headers: { ...form, cookie }, body: fields({ max_uses: AGENTS }) }), "token");
 const { token } = JSON.parse(created.text);
 for (let index = 0; index < AGENTS; index++) {
