@@ -74,15 +74,13 @@ macro_rules! lookup {
     }};
 }
 
+/// An agent's owner and name: whom a notice about it goes to, and what it calls it.
+const AGENT_OWNER: &str = "SELECT owner_id, display_name FROM workers WHERE id = $1";
+
 /// The liveness sweep moved an agent to offline; `last_seen` tells this transition from
 /// the next one.
 pub async fn agent_offline(context: &EdgeContext, worker_id: &str, last_seen: Option<i64>) {
-    let (owner_id, name): (String, String) = lookup!(
-        context,
-        "SELECT owner_id, display_name FROM workers WHERE id = $1",
-        worker_id,
-        "agent"
-    );
+    let (owner_id, name): (String, String) = lookup!(context, AGENT_OWNER, worker_id, "agent");
     let stale = context.settings.stale_secs;
     let silent_for = if stale < 120 {
         format!("{stale} s")
@@ -177,12 +175,7 @@ async fn credential_expiring(
     worker_id: &str,
     seconds_left: i64,
 ) {
-    let (owner_id, name): (String, String) = lookup!(
-        context,
-        "SELECT owner_id, display_name FROM workers WHERE id = $1",
-        worker_id,
-        "agent"
-    );
+    let (owner_id, name): (String, String) = lookup!(context, AGENT_OWNER, worker_id, "agent");
     let notice = Notice {
         user_id: owner_id,
         kind: NotificationKind::CredentialExpiring,
