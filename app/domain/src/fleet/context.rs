@@ -7,6 +7,7 @@ use edge_protocol::dataset::DatasetLimits;
 
 use super::auth_cache::{self, AuthCache};
 use super::heartbeats::HeartbeatWriter;
+use super::results_cache::ResultsCache;
 use super::secrets::Pepper;
 use crate::live::LiveHub;
 use crate::storage::{Database, ObjectStorage};
@@ -71,6 +72,8 @@ pub struct EdgeContext {
     pub auth_cache: Arc<AuthCache>,
     /// Where changes are announced to open pages (see `crate::live`).
     pub live: Arc<LiveHub>,
+    /// Decoded configs and built heatmaps for the results pages (see `results_cache`).
+    pub results_cache: Arc<ResultsCache>,
 }
 
 impl EdgeContext {
@@ -84,6 +87,7 @@ impl EdgeContext {
         Self {
             live,
             auth_cache,
+            results_cache: Arc::default(),
             heartbeats: HeartbeatWriter::spawn(database.clone()),
             database,
             objects,

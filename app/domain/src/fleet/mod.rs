@@ -12,6 +12,7 @@ pub mod leases;
 pub mod liveness;
 pub mod queue;
 pub mod results;
+pub mod results_cache;
 pub mod results_export;
 pub(crate) mod rows;
 pub mod secrets;

@@ -15,7 +15,10 @@ use edge_protocol::backtest::{CurvePoint, Metrics, Trade};
 use edge_protocol::dataset::PriceOutline;
 use edge_protocol::strategy::StrategyConfig;
 
+use std::sync::Arc;
+
 use super::error::StorageContext;
+use super::rows::TaskRow;
 use super::{EdgeContext, FleetError, Owner, datasets, tasks};
 use crate::storage::StorageError;
 use crate::storage::on_pool;
@@ -38,20 +41,29 @@ struct DetailRow {
     trades_truncated: bool,
 }
 
-/// The task's configs by id (a config's id is its place in the grid).
-async fn configs(context: &EdgeContext, task_id: &str) -> Result<Vec<StrategyConfig>, FleetError> {
-    let stored: Option<String> = on_pool!(&context.database, |pool| sqlx::query_scalar(
-        "SELECT configs FROM tasks WHERE id = $1"
-    )
-    .bind(task_id)
-    .fetch_optional(pool)
-    .await)
-    .during("loading a task's configs")?;
-    // A task's configs were written by the server itself; if they cannot be read the
-    // results still can, without their parameters.
-    Ok(stored
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default())
+/// The task's configs by id (a config's id is its place in the grid), decoded once per
+/// task and then shared (see `results_cache`).
+async fn configs(
+    context: &EdgeContext,
+    task_id: &str,
+) -> Result<Arc<[StrategyConfig]>, FleetError> {
+    context
+        .results_cache
+        .configs(task_id, async {
+            let stored: Option<String> = on_pool!(&context.database, |pool| sqlx::query_scalar(
+                "SELECT configs FROM tasks WHERE id = $1"
+            )
+            .bind(task_id)
+            .fetch_optional(pool)
+            .await)
+            .during("loading a task's configs")?;
+            // A task's configs were written by the server itself; if they cannot be read
+            // the results still can, without their parameters.
+            Ok(stored
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default())
+        })
+        .await
 }
 
 fn config_of(configs: &[StrategyConfig], config_id: i64) -> Option<StrategyConfig> {
@@ -93,12 +105,93 @@ fn summaries(
         .collect()
 }
 
-/// `ORDER BY` for a metric: the column is the metric's own name (never caller text), runs
-/// without a value last in either direction, ties broken by config.
+/// `ORDER BY` for a metric over a task's rows: runs without a value last in either
+/// direction, ties broken by config in the same direction (so one index per metric serves
+/// both). The column is the metric's own name, never caller text.
 fn order_by(sort: ResultMetric, descending: bool) -> String {
     let column = sort.as_str();
-    let direction = if descending { "DESC" } else { "ASC" };
-    format!("ORDER BY ({column} IS NULL), {column} {direction}, config_id")
+    let direction = direction(descending);
+    format!("ORDER BY ({column} IS NULL), {column} {direction}, config_id {direction}")
+}
+
+const fn direction(descending: bool) -> &'static str {
+    if descending { "DESC" } else { "ASC" }
+}
+
+/// Which runs a ranked read takes: those with a value for the metric, or those without.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Valued {
+    Yes,
+    No,
+}
+
+/// Part of a ranked page, read along the metric's ranking index (see the
+/// `result_rank_indexes` migration): the valued runs in the metric's order, or the runs
+/// without a value in config order. Each is one range of the index, so the database reads
+/// the page's entries rather than sorting every result of the task.
+async fn ranked(
+    context: &EdgeContext,
+    task: &TaskRow,
+    query: &ResultQuery,
+    valued: Valued,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<SummaryRow>, FleetError> {
+    let sql = ranking_sql(query.sort, query.descending, valued == Valued::Yes);
+    on_pool!(&context.database, |pool| sqlx::query_as::<_, SummaryRow>(
+        &sql
+    )
+    .bind(&task.id)
+    .bind(f64::from(query.min_trades))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await)
+    .during("ranking a task's results")
+}
+
+/// The statement of a ranked read (`$1` the task, `$2` the minimum of trades, `$3` and
+/// `$4` limit and offset); public so a test can check that its plan reads an index.
+pub fn ranking_sql(sort: ResultMetric, descending: bool, valued: bool) -> String {
+    let column = sort.as_str();
+    let direction = direction(descending);
+    let (filter, order) = if valued {
+        (
+            format!("{column} IS NOT NULL"),
+            format!("{column} {direction}, config_id {direction}"),
+        )
+    } else {
+        (
+            format!("{column} IS NULL"),
+            format!("config_id {direction}"),
+        )
+    };
+    // `+trades`: the trade filter is read from the metric's index as it is walked. Written
+    // plainly, SQLite would rather search the trade count's index and sort every result.
+    format!(
+        "SELECT config_id, metrics, trades_truncated FROM task_results \
+         WHERE task_id = $1 AND {filter} AND +trades >= $2 ORDER BY {order} LIMIT $3 OFFSET $4"
+    )
+}
+
+/// How many of the task's runs with at least `min_trades` trades have a value for `sort`:
+/// where a ranking's valued runs end. Counted from the metric's index.
+async fn valued_count(
+    context: &EdgeContext,
+    task: &TaskRow,
+    sort: ResultMetric,
+    min_trades: f64,
+) -> Result<i64, FleetError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM task_results WHERE task_id = $1 AND {} IS NOT NULL AND trades >= $2",
+        sort.as_str()
+    );
+    on_pool!(&context.database, |pool| sqlx::query_scalar(&sql)
+        .bind(&task.id)
+        .bind(min_trades)
+        .fetch_one(pool)
+        .await)
+    .during("counting a task's ranked results")
 }
 
 /// One page of a task's results, ranked by a metric.
@@ -109,37 +202,39 @@ pub async fn page(
     query: ResultQuery,
 ) -> Result<ResultPage, FleetError> {
     let task = tasks::owned(context, owner, task_id).await?;
+    page_of(context, &task, query).await
+}
+
+async fn page_of(
+    context: &EdgeContext,
+    task: &TaskRow,
+    query: ResultQuery,
+) -> Result<ResultPage, FleetError> {
     let query = ResultQuery {
         per_page: query.per_page.clamp(1, MAX_RESULTS_PER_PAGE),
         ..query
     };
     let min_trades = f64::from(query.min_trades);
+    // Both counts from indexes: the key's, and the trade count's ranking index.
     let (stored, matching): (i64, i64) = on_pool!(&context.database, |pool| sqlx::query_as(
-        "SELECT COUNT(*), COUNT(CASE WHEN trades >= $2 THEN 1 END) \
-         FROM task_results WHERE task_id = $1"
+        "SELECT (SELECT COUNT(*) FROM task_results WHERE task_id = $1), \
+                (SELECT COUNT(*) FROM task_results WHERE task_id = $1 AND trades >= $2)"
     )
     .bind(&task.id)
     .bind(min_trades)
     .fetch_one(pool)
     .await)
     .during("counting a task's results")?;
-    let sql = format!(
-        "SELECT config_id, metrics, trades_truncated FROM task_results \
-         WHERE task_id = $1 AND trades >= $2 {} \
-         LIMIT $3 OFFSET $4",
-        order_by(query.sort, query.descending)
-    );
     let offset = i64::from(query.page) * i64::from(query.per_page);
-    let rows = on_pool!(&context.database, |pool| sqlx::query_as::<_, SummaryRow>(
-        &sql
-    )
-    .bind(&task.id)
-    .bind(min_trades)
-    .bind(i64::from(query.per_page))
-    .bind(offset)
-    .fetch_all(pool)
-    .await)
-    .during("ranking a task's results")?;
+    let per_page = i64::from(query.per_page);
+    let mut rows = ranked(context, task, &query, Valued::Yes, per_page, offset).await?;
+    let missing = per_page - i64::try_from(rows.len()).unwrap_or(per_page);
+    if missing > 0 {
+        // Past the valued runs: the page goes on with the runs without a value.
+        let valued = valued_count(context, task, query.sort, min_trades).await?;
+        let into_empty = (offset - valued).max(0);
+        rows.extend(ranked(context, task, &query, Valued::No, missing, into_empty).await?);
+    }
     let configs = configs(context, &task.id).await?;
     Ok(ResultPage {
         query,
@@ -183,6 +278,16 @@ pub async fn detail(
     config_id: u32,
 ) -> Result<ResultDetail, FleetError> {
     let task = tasks::owned(context, owner, task_id).await?;
+    let configs = configs(context, &task.id).await?;
+    detail_of(context, &task, &configs, config_id).await
+}
+
+async fn detail_of(
+    context: &EdgeContext,
+    task: &TaskRow,
+    configs: &[StrategyConfig],
+    config_id: u32,
+) -> Result<ResultDetail, FleetError> {
     let row = on_pool!(&context.database, |pool| sqlx::query_as::<_, DetailRow>(
         "SELECT metrics, equity_curve, trade_list, trades_truncated FROM task_results \
          WHERE task_id = $1 AND config_id = $2"
@@ -195,10 +300,9 @@ pub async fn detail(
     .ok_or_else(|| FleetError::not_found("result"))?;
     let equity_curve: Vec<CurvePoint> = decode(&row.equity_curve, "reading a stored equity curve")?;
     let trades: Vec<Trade> = decode(&row.trade_list, "reading a stored trade list")?;
-    let configs = configs(context, &task.id).await?;
     Ok(ResultDetail {
         config_id,
-        config: config_of(&configs, i64::from(config_id)),
+        config: config_of(configs, i64::from(config_id)),
         metrics: metrics_of(&row.metrics)?,
         equity_curve,
         trades,
@@ -215,6 +319,14 @@ pub async fn metric_grid(
     metric: ResultMetric,
 ) -> Result<Vec<(StrategyConfig, Option<f64>)>, FleetError> {
     let task = tasks::owned(context, owner, task_id).await?;
+    grid_of(context, &task, metric).await
+}
+
+async fn grid_of(
+    context: &EdgeContext,
+    task: &TaskRow,
+    metric: ResultMetric,
+) -> Result<Vec<(StrategyConfig, Option<f64>)>, FleetError> {
     // The column is the metric's own name, never caller text.
     let sql = format!(
         "SELECT config_id, {} FROM task_results WHERE task_id = $1 ORDER BY config_id LIMIT $2",
@@ -247,7 +359,7 @@ pub async fn report(
 ) -> Result<ResultReport, FleetError> {
     let task = tasks::owned(context, owner, task_id).await?;
     let sort = query.sort;
-    let page = page(context, owner, task_id, query).await?;
+    let page = page_of(context, &task, query).await?;
     let chosen: Vec<u32> = if compare.is_empty() {
         page.rows
             .first()
@@ -257,16 +369,22 @@ pub async fn report(
     } else {
         compare.iter().copied().take(MAX_COMPARED).collect()
     };
+    let configs = configs(context, &task.id).await?;
     let mut compared = Vec::with_capacity(chosen.len());
     for config_id in chosen {
-        match detail(context, owner, task_id, config_id).await {
+        match detail_of(context, &task, &configs, config_id).await {
             Ok(found) => compared.push(found),
             Err(err) if err.code() == ErrorCode::NotFound => {}
             Err(err) => return Err(err),
         }
     }
-    let grid = metric_grid(context, owner, task_id, sort).await?;
-    let heatmap = MetricHeatmap::of(&grid, sort);
+    let heatmap = context
+        .results_cache
+        .heatmap(&task.id, sort, page.stored, async {
+            let grid = grid_of(context, &task, sort).await?;
+            Ok::<_, FleetError>(MetricHeatmap::of(&grid, sort))
+        })
+        .await?;
     // The dataset is the task's owner's, whom `tasks::owned` has let through.
     let buy_and_hold = datasets::stored_outline(context, &task.dataset_id)
         .await?
@@ -277,7 +395,7 @@ pub async fn report(
         finished: task.state.is_finished(),
         page,
         compared,
-        heatmap,
+        heatmap: Option::clone(&heatmap),
         buy_and_hold,
     })
 }

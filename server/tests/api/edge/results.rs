@@ -111,6 +111,43 @@ async fn results_rank_by_any_metric_in_pages_with_a_trade_filter() {
         assert_eq!(valued, expected);
     }
 
+    // A page that crosses from the valued runs to those without a value, in either
+    // direction: ties and empty runs follow the config id the same way.
+    let profit_pages = |descending: bool, min_trades: u32, per_page: u32| {
+        (0..4).map(move |page| ResultQuery {
+            per_page,
+            page,
+            min_trades,
+            ..query(ResultMetric::ProfitFactor, descending)
+        })
+    };
+    let mut pages = Vec::new();
+    for page_query in profit_pages(true, 0, 3) {
+        let page = results::page(context, &owner, &task_id, page_query)
+            .await
+            .expect("a page");
+        pages.push(ids(&page));
+    }
+    assert_eq!(pages, [vec![7, 5, 3], vec![1, 6, 4], vec![2, 0], vec![]]);
+    // With at least one trade (ids 1, 2, 4, 5, 7): valued 7, 5, 1; then 4, 2.
+    let mut pages = Vec::new();
+    for page_query in profit_pages(true, 1, 2) {
+        let page = results::page(context, &owner, &task_id, page_query)
+            .await
+            .expect("a page");
+        assert_eq!(page.matching, 5);
+        pages.push(ids(&page));
+    }
+    assert_eq!(pages, [vec![7, 5], vec![1, 4], vec![2], vec![]]);
+    let mut pages = Vec::new();
+    for page_query in profit_pages(false, 1, 2) {
+        let page = results::page(context, &owner, &task_id, page_query)
+            .await
+            .expect("a page");
+        pages.push(ids(&page));
+    }
+    assert_eq!(pages, [vec![1, 5], vec![7, 2], vec![4], vec![]]);
+
     // Pages of 3, then a filter: configs with at least 2 trades are 2 and 5.
     let second = ResultQuery {
         per_page: 3,
@@ -196,6 +233,59 @@ async fn results_rank_by_any_metric_in_pages_with_a_trade_filter() {
             .collect::<Vec<_>>(),
         [5, 1, 3]
     );
+}
+
+/// Every metric ranks along an index of its own, in both directions, for the valued runs
+/// and those without a value: on SQLite the plan of each ranked read uses the metric's
+/// index and sorts nothing; on PostgreSQL each metric's index exists with that key.
+#[tokio::test]
+async fn every_metric_ranks_along_an_index_of_its_own() {
+    use domain::storage::Database;
+    let app = spawn_app().await;
+    for metric in ResultMetric::ALL {
+        let column = metric.as_str();
+        let index = format!("task_results_rank_{column}");
+        match app.app_state.database() {
+            Database::Sqlite(pool) => {
+                for (descending, valued) in [(true, true), (false, true), (true, false)] {
+                    let sql = results::ranking_sql(metric, descending, valued);
+                    let plan: Vec<(i64, i64, i64, String)> =
+                        sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                            .bind("a task")
+                            .bind(0.0)
+                            .bind(25)
+                            .bind(0)
+                            .fetch_all(pool)
+                            .await
+                            .expect("a plan");
+                    let steps: Vec<String> = plan.into_iter().map(|step| step.3).collect();
+                    assert!(
+                        steps.iter().any(|step| step.contains(&index)),
+                        "{sql}: {steps:?}"
+                    );
+                    assert!(
+                        !steps.iter().any(|step| step.contains("TEMP B-TREE")),
+                        "{sql}: {steps:?}"
+                    );
+                }
+            }
+            Database::Postgres(pool) => {
+                let definition: Option<String> =
+                    sqlx::query_scalar("SELECT indexdef FROM pg_indexes WHERE indexname = $1")
+                        .bind(&index)
+                        .fetch_optional(pool)
+                        .await
+                        .expect("the catalogue");
+                assert!(
+                    definition
+                        .as_deref()
+                        .is_some_and(|definition| definition
+                            .contains(&format!("(task_id, {column}, config_id"))),
+                    "{index}: {definition:?}"
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test]
