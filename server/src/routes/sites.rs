@@ -194,6 +194,7 @@ fn request_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'stati
         provide_context(database.clone());
         provide_context(auth.clone());
         provide_context(edge.clone());
+        provide_context(app::auth::ssr::guard::RequestCaller::default());
         let nonce = use_context::<http::request::Parts>()
             .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
         // Pages without a request nonce (landing and docs, served from the page cache)

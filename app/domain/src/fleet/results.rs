@@ -215,16 +215,21 @@ async fn page_of(
         ..query
     };
     let min_trades = f64::from(query.min_trades);
-    // Both counts from indexes: the key's, and the trade count's ranking index.
-    let (stored, matching): (i64, i64) = on_pool!(&context.database, |pool| sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM task_results WHERE task_id = $1), \
-                (SELECT COUNT(*) FROM task_results WHERE task_id = $1 AND trades >= $2)"
-    )
-    .bind(&task.id)
-    .bind(min_trades)
-    .fetch_one(pool)
-    .await)
-    .during("counting a task's results")?;
+    // The task keeps its stored count; those with enough trades come from the trade
+    // count's ranking index.
+    let stored = task.result_count;
+    let matching: i64 = if query.min_trades == 0 {
+        stored
+    } else {
+        on_pool!(&context.database, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM task_results WHERE task_id = $1 AND trades >= $2"
+        )
+        .bind(&task.id)
+        .bind(min_trades)
+        .fetch_one(pool)
+        .await)
+        .during("counting a task's results")?
+    };
     let offset = i64::from(query.page) * i64::from(query.per_page);
     let per_page = i64::from(query.per_page);
     let mut rows = ranked(context, task, &query, Valued::Yes, per_page, offset).await?;

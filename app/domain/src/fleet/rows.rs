@@ -179,7 +179,7 @@ impl DatasetRow {
 pub const TASK_COLUMNS: &str = "t.id, t.owner_id, t.dataset_id, t.worker_id, t.strategy, t.grid, \
     t.configs_total, t.configs_done, t.fee, t.slippage, t.state, t.leased_by, t.lease_expires_at, \
     t.attempts, t.cancel_requested, t.error, t.created_at, t.started_at, t.finished_at, \
-    (SELECT COUNT(*) FROM task_results r WHERE r.task_id = t.id) AS result_count";
+    t.results_stored AS result_count";
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct TaskRow {

@@ -192,7 +192,7 @@ pub async fn logout() -> Result<(), AuthError> {
 }
 
 pub async fn me() -> Result<Option<CurrentUser>, AuthError> {
-    let (_, user) = guard::optional_user_in(AuthRequest::current().await?).await?;
+    let (_, user) = guard::optional_user().await?;
     Ok(user.map(|(user, _)| user.to_current_user()))
 }
 

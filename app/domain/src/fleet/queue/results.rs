@@ -130,10 +130,10 @@ pub async fn post_results(
         held_by("$4")
     );
     let insert = insert_sql();
-    // Never below what a progress report already said: progress does not go backwards.
-    let count = "UPDATE tasks SET configs_done = CASE \
-                 WHEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) > configs_done \
-                 THEN (SELECT COUNT(*) FROM task_results WHERE task_id = $1) \
+    // The stored count grows by what this batch added; progress never goes below it, nor
+    // below what a progress report already said.
+    let count = "UPDATE tasks SET results_stored = results_stored + $2, configs_done = CASE \
+                 WHEN results_stored + $2 > configs_done THEN results_stored + $2 \
                  ELSE configs_done END \
                  WHERE id = $1 RETURNING configs_done";
     let outcome: Option<(u64, i64)> = in_transaction!(&context.database, |tx| {
@@ -166,6 +166,7 @@ pub async fn post_results(
         }
         let done: i64 = sqlx::query_scalar(count)
             .bind(&row.id)
+            .bind(i64::try_from(accepted).unwrap_or(i64::MAX))
             .fetch_one(&mut *tx)
             .await?;
         Some((accepted, done))
