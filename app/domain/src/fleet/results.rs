@@ -5,6 +5,8 @@
 //! Each read starts from `tasks::owned`, so another user's task is "not found" before any
 //! result is looked at.
 
+use std::sync::Arc;
+
 use app_model::heatmap::MetricHeatmap;
 use app_model::results::{
     MAX_COMPARED, MAX_RESULTS_PER_PAGE, ResultDetail, ResultMetric, ResultPage, ResultQuery,
@@ -14,8 +16,6 @@ use edge_protocol::api::ErrorCode;
 use edge_protocol::backtest::{CurvePoint, Metrics, Trade};
 use edge_protocol::dataset::PriceOutline;
 use edge_protocol::strategy::StrategyConfig;
-
-use std::sync::Arc;
 
 use super::error::StorageContext;
 use super::rows::TaskRow;
@@ -119,8 +119,8 @@ const fn direction(descending: bool) -> &'static str {
 }
 
 /// Which runs a ranked read takes: those with a value for the metric, or those without.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Valued {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Valued {
     Yes,
     No,
 }
@@ -137,7 +137,7 @@ async fn ranked(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<SummaryRow>, FleetError> {
-    let sql = ranking_sql(query.sort, query.descending, valued == Valued::Yes);
+    let sql = ranking_sql(query.sort, query.descending, valued);
     on_pool!(&context.database, |pool| sqlx::query_as::<_, SummaryRow>(
         &sql
     )
@@ -152,19 +152,18 @@ async fn ranked(
 
 /// The statement of a ranked read (`$1` the task, `$2` the minimum of trades, `$3` and
 /// `$4` limit and offset); public so a test can check that its plan reads an index.
-pub fn ranking_sql(sort: ResultMetric, descending: bool, valued: bool) -> String {
+pub fn ranking_sql(sort: ResultMetric, descending: bool, valued: Valued) -> String {
     let column = sort.as_str();
     let direction = direction(descending);
-    let (filter, order) = if valued {
-        (
+    let (filter, order) = match valued {
+        Valued::Yes => (
             format!("{column} IS NOT NULL"),
             format!("{column} {direction}, config_id {direction}"),
-        )
-    } else {
-        (
+        ),
+        Valued::No => (
             format!("{column} IS NULL"),
             format!("config_id {direction}"),
-        )
+        ),
     };
     // `+trades`: the trade filter is read from the metric's index as it is walked. Written
     // plainly, SQLite would rather search the trade count's index and sort every result.

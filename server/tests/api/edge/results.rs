@@ -3,7 +3,8 @@
 //! anyone but the owner.
 
 use app_model::results::{ResultMetric, ResultQuery};
-use domain::fleet::{FleetError, results};
+use domain::fleet::FleetError;
+use domain::fleet::results::{self, Valued};
 use serde_json::{Value, json};
 
 use super::support::{call_ok, edge, lease, owner, owner_with_worker, task};
@@ -63,6 +64,30 @@ fn ids(page: &app_model::results::ResultPage) -> Vec<u32> {
     page.rows.iter().map(|row| row.config_id).collect()
 }
 
+/// The first four pages of a ranking by profit factor, `(descending, min_trades,
+/// per_page)`, each as its matching count and config ids.
+async fn profit_factor_pages(
+    context: &domain::fleet::EdgeContext,
+    owner: &domain::fleet::Owner,
+    task_id: &str,
+    (descending, min_trades, per_page): (bool, u32, u32),
+) -> Vec<(u64, Vec<u32>)> {
+    let mut pages = Vec::new();
+    for page in 0..4 {
+        let page_query = ResultQuery {
+            per_page,
+            page,
+            min_trades,
+            ..query(ResultMetric::ProfitFactor, descending)
+        };
+        let page = results::page(context, owner, task_id, page_query)
+            .await
+            .expect("a page");
+        pages.push((page.matching, ids(&page)));
+    }
+    pages
+}
+
 #[tokio::test]
 async fn results_rank_by_any_metric_in_pages_with_a_trade_filter() {
     let app = spawn_app().await;
@@ -113,40 +138,27 @@ async fn results_rank_by_any_metric_in_pages_with_a_trade_filter() {
 
     // A page that crosses from the valued runs to those without a value, in either
     // direction: ties and empty runs follow the config id the same way.
-    let profit_pages = |descending: bool, min_trades: u32, per_page: u32| {
-        (0..4).map(move |page| ResultQuery {
-            per_page,
-            page,
-            min_trades,
-            ..query(ResultMetric::ProfitFactor, descending)
-        })
-    };
-    let mut pages = Vec::new();
-    for page_query in profit_pages(true, 0, 3) {
-        let page = results::page(context, &owner, &task_id, page_query)
-            .await
-            .expect("a page");
-        pages.push(ids(&page));
-    }
-    assert_eq!(pages, [vec![7, 5, 3], vec![1, 6, 4], vec![2, 0], vec![]]);
+    let pages = profit_factor_pages(context, &owner, &task_id, (true, 0, 3)).await;
+    assert_eq!(
+        pages,
+        [
+            (8, vec![7, 5, 3]),
+            (8, vec![1, 6, 4]),
+            (8, vec![2, 0]),
+            (8, vec![])
+        ]
+    );
     // With at least one trade (ids 1, 2, 4, 5, 7): valued 7, 5, 1; then 4, 2.
-    let mut pages = Vec::new();
-    for page_query in profit_pages(true, 1, 2) {
-        let page = results::page(context, &owner, &task_id, page_query)
-            .await
-            .expect("a page");
-        assert_eq!(page.matching, 5);
-        pages.push(ids(&page));
-    }
-    assert_eq!(pages, [vec![7, 5], vec![1, 4], vec![2], vec![]]);
-    let mut pages = Vec::new();
-    for page_query in profit_pages(false, 1, 2) {
-        let page = results::page(context, &owner, &task_id, page_query)
-            .await
-            .expect("a page");
-        pages.push(ids(&page));
-    }
-    assert_eq!(pages, [vec![1, 5], vec![7, 2], vec![4], vec![]]);
+    let pages = profit_factor_pages(context, &owner, &task_id, (true, 1, 2)).await;
+    assert_eq!(
+        pages,
+        [(5, vec![7, 5]), (5, vec![1, 4]), (5, vec![2]), (5, vec![])]
+    );
+    let pages = profit_factor_pages(context, &owner, &task_id, (false, 1, 2)).await;
+    assert_eq!(
+        pages,
+        [(5, vec![1, 5]), (5, vec![7, 2]), (5, vec![4]), (5, vec![])]
+    );
 
     // Pages of 3, then a filter: configs with at least 2 trades are 2 and 5.
     let second = ResultQuery {
@@ -247,7 +259,12 @@ async fn every_metric_ranks_along_an_index_of_its_own() {
         let index = format!("task_results_rank_{column}");
         match app.app_state.database() {
             Database::Sqlite(pool) => {
-                for (descending, valued) in [(true, true), (false, true), (true, false)] {
+                for (descending, valued) in [
+                    (true, Valued::Yes),
+                    (false, Valued::Yes),
+                    (true, Valued::No),
+                    (false, Valued::No),
+                ] {
                     let sql = results::ranking_sql(metric, descending, valued);
                     let plan: Vec<(i64, i64, i64, String)> =
                         sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
