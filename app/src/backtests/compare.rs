@@ -115,7 +115,7 @@ fn MetricsTable(details: Vec<ResultDetail>) -> impl IntoView {
         .map(|metric| {
             let cells = details
                 .iter()
-                .map(|detail| view! { <td class="text-right tabular-nums">{metric.format(&detail.metrics)}</td> })
+                .map(|detail| view! { <td class="whitespace-nowrap text-right tabular-nums">{metric.format(&detail.metrics)}</td> })
                 .collect_view();
             view! { <tr><th scope="row" class="text-left">{metric.label()}</th>{cells}</tr> }
         })

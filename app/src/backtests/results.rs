@@ -358,7 +358,7 @@ fn RankRow(rank: usize, row: ResultRow, view: View) -> impl IntoView {
     };
     let cells = COLUMNS
         .into_iter()
-        .map(|metric| view! { <td class="text-right tabular-nums">{metric.format(&row.metrics)}</td> })
+        .map(|metric| view! { <td class="whitespace-nowrap text-right tabular-nums">{metric.format(&row.metrics)}</td> })
         .collect_view();
     view! {
         <tr data-testid="result-row" data-config=row.config_id>
