@@ -37,6 +37,11 @@ impl Caller {
 /// The caller of the running server function, who must be signed in.
 pub async fn require_user() -> Result<Caller, AuthError> {
     let (request, user) = optional_user().await?;
+    signed_in_caller(request, user)
+}
+
+/// The caller, if someone is signed in; otherwise the request is refused as anonymous.
+fn signed_in_caller(request: AuthRequest, user: SignedInUser) -> Result<Caller, AuthError> {
     let (user, handle) = user.ok_or(AuthError::Unauthenticated)?;
     Ok(Caller {
         request,
@@ -56,12 +61,9 @@ pub async fn optional_user() -> Result<(AuthRequest, SignedInUser), AuthError> {
     };
     let user = memo
         .get_or_try_init(|| async {
-            let looking = AuthRequest {
-                context: request.context.clone(),
-                session: request.session.clone(),
-                client: request.client.clone(),
-            };
-            optional_user_in(looking).await.map(|(_, user)| user)
+            optional_user_in(request.clone())
+                .await
+                .map(|(_, user)| user)
         })
         .await?
         .clone();
@@ -81,12 +83,7 @@ pub async fn require_admin() -> Result<Caller, AuthError> {
 /// [`require_user`] for a request already at hand (plain axum routes).
 pub async fn require_user_in(request: AuthRequest) -> Result<Caller, AuthError> {
     let (request, user) = optional_user_in(request).await?;
-    let (user, handle) = user.ok_or(AuthError::Unauthenticated)?;
-    Ok(Caller {
-        request,
-        user,
-        handle,
-    })
+    signed_in_caller(request, user)
 }
 
 /// The signed-in user and their session handle, if any. A session whose account was

@@ -29,6 +29,7 @@ pub struct SignedIn {
 }
 
 /// The request-scoped handles an auth function works with.
+#[derive(Clone)]
 pub struct AuthRequest {
     pub context: AuthContext,
     pub session: Session,
