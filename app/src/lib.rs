@@ -7,6 +7,7 @@
 //!   fleet (datasets, tasks and results too).
 //! - [`datasets`] and [`backtests`]: the pages for data and for backtests and their results.
 //! - [`notifications`]: the header's bell, the notifications page and their settings.
+//! - [`profiles`]: portfolio profiles' server functions.
 //! - [`auth`]: the one auth and session layer used by landing, docs and the product.
 //! - [`errors`]: what every server function's error type shares: stable codes, HTTP
 //!   statuses, internal causes logged and never sent.
@@ -22,5 +23,6 @@ pub mod datasets;
 pub mod errors;
 pub mod fleet;
 pub mod notifications;
+pub mod profiles;
 pub mod site;
 pub mod ui;

@@ -16,6 +16,8 @@
 //!   fans them out to each user's event streams.
 //! - [`notifications`]: in-app notifications of what the fleet noticed, per user, and
 //!   which kinds each user hears.
+//! - [`profiles`]: portfolio profiles — handle, bio and ordered sections of items — and
+//!   who may see them.
 //! - [`jobs`]: the background jobs: session and throttle cleanup, lease expiry, liveness.
 //! - [`oidc`]: the OpenID Connect provider's client and the identity → account links.
 //! - [`sessions`]: the session store, the session cookie, and the registry of a user's
@@ -31,5 +33,6 @@ pub mod jobs;
 pub mod live;
 pub mod notifications;
 pub mod oidc;
+pub mod profiles;
 pub mod sessions;
 pub mod storage;

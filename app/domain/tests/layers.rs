@@ -1,7 +1,8 @@
 //! The arrows between the workspace's crates, read from `cargo metadata`: the agent and
 //! the domain never reach the UI, and the browser build never compiles the domain.
 //!
-//! `agent → protocol`; `model → protocol`; `domain → model, protocol`; `app → domain` (its
+//! `agent → protocol`; `model → protocol`; `domain → model, protocol, markup` (the
+//! sanitizer the docs share); `app → domain` (its
 //! `ssr` feature only), `app → model, protocol`; `server → app, landing, docs, domain,
 //! model, protocol`. Never `domain → app`, never `agent → domain`, and no Leptos crate in
 //! the domain or the model (`app-model`: the types the app's pages and the domain share).
@@ -86,14 +87,18 @@ fn the_domain_and_the_model_know_nothing_of_the_app_or_leptos() {
     assert!(
         names(&deps)
             .iter()
-            .all(|name| ["app-model", "edge-protocol"].contains(name)),
-        "the domain may depend on the model and the protocol only: {deps:?}"
+            .all(|name| ["app-model", "edge-protocol", "markup"].contains(name)),
+        "the domain may depend on the model, the protocol and the sanitizer only: {deps:?}"
     );
     assert_eq!(
         names(&workspace_deps(&packages, "app-model")),
         ["edge-protocol"]
     );
-    for name in ["domain", "app-model"] {
+    assert_eq!(
+        names(&workspace_deps(&packages, "markup")),
+        Vec::<&str>::new()
+    );
+    for name in ["domain", "app-model", "markup"] {
         let leptos: Vec<&str> = packages[name]["dependencies"]
             .as_array()
             .expect("a dependency list")

@@ -8,6 +8,7 @@
 //! - [`heatmap`]: a metric over a task's parameter grid, in at most 25 × 25 cells.
 //! - [`live`]: the change events pushed to open pages.
 //! - [`notifications`]: in-app notifications and which kinds a user hears.
+//! - [`profiles`]: portfolio profiles, their sections' items and what each kind of item holds.
 //! - [`results`]: a task's ranked results, one config's curve and trades, the metrics.
 
 pub mod admin;
@@ -16,4 +17,5 @@ pub mod fleet;
 pub mod heatmap;
 pub mod live;
 pub mod notifications;
+pub mod profiles;
 pub mod results;

@@ -9,7 +9,7 @@ use pulldown_cmark::{
 };
 use pulldown_cmark_escape::escape_html;
 
-use super::{ContentError, highlight, sanitize};
+use super::{ContentError, highlight};
 use crate::model::TocEntry;
 
 /// A rendered page: its HTML, table of contents and plain text by section for search.
@@ -215,7 +215,7 @@ pub fn render(path: &str, markdown: &str) -> Result<Rendered, ContentError> {
         section.text = collapse_whitespace(&section.text);
     }
     Ok(Rendered {
-        html: sanitize::clean(&raw),
+        html: markup::clean(&raw),
         toc,
         sections,
         words,

@@ -5,7 +5,6 @@ mod blog;
 mod front_matter;
 mod highlight;
 pub mod markdown;
-mod sanitize;
 mod sidebar;
 
 use std::sync::LazyLock;

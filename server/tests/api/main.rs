@@ -21,6 +21,7 @@ mod hosts;
 mod live;
 mod notifications;
 mod oidc;
+mod profiles;
 mod protected_pages;
 mod security;
 mod sessions;

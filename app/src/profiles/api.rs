@@ -1,0 +1,89 @@
+//! The profiles' server functions, under `/api/profile/`. Each change acts on the
+//! caller's own profile only; signed out, they answer 401. The public page's read answers
+//! 404 alike for an unknown handle and for a profile its owner keeps private.
+
+use leptos::prelude::*;
+
+use super::model::{MyProfile, Profile, ProfileError};
+#[cfg(feature = "ssr")]
+use crate::errors::with_status;
+
+/// The caller's profile (none until they save it) and their account's name.
+#[server(prefix = "/api", endpoint = "profile/mine")]
+pub async fn own_profile() -> Result<MyProfile, ProfileError> {
+    with_status(super::handlers::mine().await)
+}
+
+/// Creates the caller's profile or changes its own fields.
+#[server(prefix = "/api", endpoint = "profile/save")]
+pub async fn save_profile(
+    handle: String,
+    display_name: String,
+    #[server(default)] headline: String,
+    #[server(default)] location: String,
+    #[server(default)] bio: String,
+    visibility: String,
+) -> Result<Profile, ProfileError> {
+    let draft = domain::profiles::BasicsDraft {
+        handle,
+        display_name,
+        headline,
+        location,
+        bio,
+        visibility,
+    };
+    with_status(super::handlers::save(draft).await)
+}
+
+/// Adds an item to a section (no `id`) or changes one of the caller's items. `kind`
+/// names what it is (`project`, `skill`, …); a skill names its category in `parent`.
+/// Fields the kind does not use are ignored.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "profile/save_item")]
+pub async fn save_profile_item(
+    #[server(default)] id: Option<String>,
+    kind: String,
+    #[server(default)] parent: Option<String>,
+    #[server(default)] title: String,
+    #[server(default)] subtitle: String,
+    #[server(default)] location: String,
+    #[server(default)] url: String,
+    #[server(default)] repo_url: String,
+    #[server(default)] tags: String,
+    #[server(default)] start: String,
+    #[server(default)] end: String,
+    #[server(default)] level: String,
+    #[server(default)] description: String,
+) -> Result<Profile, ProfileError> {
+    let draft = domain::profiles::ItemDraft {
+        title,
+        subtitle,
+        location,
+        url,
+        repo_url,
+        tags,
+        start,
+        end,
+        level,
+        description,
+    };
+    with_status(super::handlers::save_item(id, kind, parent, draft).await)
+}
+
+/// Deletes one of the caller's items (a skill category with its skills).
+#[server(prefix = "/api", endpoint = "profile/delete_item")]
+pub async fn delete_profile_item(id: String) -> Result<Profile, ProfileError> {
+    with_status(super::handlers::delete_item(id).await)
+}
+
+/// Moves one of the caller's items one place `up` or `down` in its list.
+#[server(prefix = "/api", endpoint = "profile/move_item")]
+pub async fn move_profile_item(id: String, direction: String) -> Result<Profile, ProfileError> {
+    with_status(super::handlers::move_item(id, direction).await)
+}
+
+/// The profile at `/u/{handle}`, if the caller may see it.
+#[server(prefix = "/api", endpoint = "profile/public")]
+pub async fn public_profile(handle: String) -> Result<Profile, ProfileError> {
+    with_status(super::handlers::public(handle).await)
+}
