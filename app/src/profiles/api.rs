@@ -2,6 +2,10 @@
 //! caller's own profile only; signed out, they answer 401. The public page's read answers
 //! 404 alike for an unknown handle and for a profile its owner keeps private.
 
+// An item's form posts one field per value, and a server function takes each as an
+// argument (the browser-side function the macro generates too).
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::model::{MyProfile, Profile, ProfileError};
@@ -38,7 +42,6 @@ pub async fn save_profile(
 /// Adds an item to a section (no `id`) or changes one of the caller's items. `kind`
 /// names what it is (`project`, `skill`, …); a skill names its category in `parent`.
 /// Fields the kind does not use are ignored.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "profile/save_item")]
 pub async fn save_profile_item(
     #[server(default)] id: Option<String>,

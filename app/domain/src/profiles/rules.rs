@@ -155,7 +155,7 @@ fn too_long(count: usize) -> String {
 pub fn handle(raw: &str) -> Result<String, String> {
     let handle = raw.trim().to_ascii_lowercase();
     let length = handle.chars().count();
-    if length < HANDLE_MIN || length > HANDLE_MAX {
+    if !(HANDLE_MIN..=HANDLE_MAX).contains(&length) {
         return Err(format!(
             "Use {HANDLE_MIN} to {HANDLE_MAX} characters: letters, digits and hyphens."
         ));
