@@ -170,6 +170,17 @@ pub async fn save(
     mine_or_missing(database, user_id).await
 }
 
+/// Whether the caller has saved a profile (without loading it).
+async fn has_profile(database: &Database, user_id: &str) -> Result<bool, ProfileError> {
+    let sql = "SELECT COUNT(*) FROM profiles WHERE user_id = $1";
+    let count: i64 = on_pool!(database, |pool| sqlx::query_scalar(sql)
+        .bind(user_id)
+        .fetch_one(pool)
+        .await)
+    .during("checking for a profile")?;
+    Ok(count > 0)
+}
+
 /// Marks the profile changed (its public page's cache key).
 async fn touch(database: &Database, user_id: &str) -> Result<(), ProfileError> {
     let sql = "UPDATE profiles SET updated_at = $1 WHERE user_id = $2";
@@ -230,7 +241,7 @@ pub async fn save_item(
             return Err(ProfileError::NotFound("item"));
         }
     } else {
-        if mine(database, user_id).await?.is_none() {
+        if !has_profile(database, user_id).await? {
             return Err(ProfileError::Conflict(
                 "Save your profile's name and handle first.".to_owned(),
             ));
