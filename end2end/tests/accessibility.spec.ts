@@ -80,7 +80,7 @@ for (const theme of THEMES) {
         await audit(page, `${beta}${path}`, `beta signed out, ${theme}`);
       }
       await signInAsAdministrator(page, "beta.localhost");
-      for (const path of ["/", "/account", "/fleet", "/fleet/tokens", "/datasets", "/backtests", "/backtests/new", "/notifications"]) {
+      for (const path of ["/", "/account", "/fleet", "/fleet/tokens", "/datasets", "/backtests", "/backtests/new", "/notifications", "/profile"]) {
         await audit(page, `${beta}${path}`, `beta signed in, ${theme}`);
       }
     });

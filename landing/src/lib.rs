@@ -33,6 +33,7 @@ pub fn LandingApp() -> impl IntoView {
         NavLink::new("Features", "/#features"),
         NavLink::new("Docs", urls.url(Site::Docs, "/")),
         NavLink::new("Blog", urls.url(Site::Docs, "/blog")),
+        NavLink::new("People", urls.url(Site::Beta, "/people")),
     ];
     view! {
         <Title formatter=|title: String| format!("{title} · LuckyPlans") />

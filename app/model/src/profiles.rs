@@ -562,6 +562,32 @@ impl Profile {
             .filter(move |item| item.parent.as_deref() == Some(parent))
     }
 
+    /// Moves an item within its list (same kind, same category), as the server will;
+    /// the editor shows the move before the server confirms it.
+    pub fn move_item(&mut self, id: &str, direction: Move) {
+        let Some(moved) = self.items.iter().find(|item| item.id == id) else {
+            return;
+        };
+        let (kind, parent) = (moved.kind, moved.parent.clone());
+        let slots: Vec<usize> = (0..self.items.len())
+            .filter(|&slot| self.items[slot].kind == kind && self.items[slot].parent == parent)
+            .collect();
+        let mut siblings: Vec<ProfileItem> =
+            slots.iter().map(|&slot| self.items[slot].clone()).collect();
+        if let Some(at) = siblings.iter().position(|item| item.id == id) {
+            direction.apply(&mut siblings, at);
+        }
+        for (slot, item) in slots.into_iter().zip(siblings) {
+            self.items[slot] = item;
+        }
+    }
+
+    /// Removes an item and, for a category, its skills, as the server will.
+    pub fn remove_item(&mut self, id: &str) {
+        self.items
+            .retain(|item| item.id != id && item.parent.as_deref() != Some(id));
+    }
+
     /// What a profile people would want to read has, and what this one lacks.
     pub fn completeness(&self) -> Completeness {
         let has = |kind: ItemKind| self.items.iter().any(|item| item.kind == kind);
@@ -596,12 +622,70 @@ pub struct MyProfile {
     pub account_name: String,
 }
 
-/// Which way an item moves within its list.
+/// Where an item moves within its list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Move {
+    /// One place towards the top.
     Up,
+    /// One place towards the bottom.
     Down,
+    /// To this place, counted from 0 (past the end means last), as a drop puts it.
+    To(usize),
+}
+
+impl Move {
+    /// Where an item now at `at` of `len` lands, or `None` when it stays.
+    pub fn target(self, at: usize, len: usize) -> Option<usize> {
+        let to = match self {
+            Self::Up => at.checked_sub(1)?,
+            Self::Down => at + 1,
+            Self::To(to) => to.min(len.saturating_sub(1)),
+        };
+        (to != at && to < len).then_some(to)
+    }
+
+    /// `list` with the element at `at` moved as this says.
+    pub fn apply<T>(self, list: &mut Vec<T>, at: usize) {
+        if let Some(to) = self.target(at, list.len()) {
+            let moved = list.remove(at);
+            list.insert(to, moved);
+        }
+    }
+}
+
+/// One listed profile as the people directory shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    pub handle: String,
+    pub display_name: String,
+    pub headline: String,
+    pub location: String,
+    /// A few of its skills, as their owner wrote them.
+    pub skills: Vec<String>,
+}
+
+/// A search of the people directory: words to find and a skill to have, both optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub skill: String,
+    #[serde(default)]
+    pub page: u32,
+}
+
+/// One page of the directory, best match first (newest first without words), with the
+/// most common skills among listed profiles to filter by.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryPage {
+    pub entries: Vec<DirectoryEntry>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+    /// `(key, label, how many profiles)`: the key is the skill in lower case.
+    pub skills: Vec<(String, String, u64)>,
 }
 
 #[cfg(test)]
@@ -647,6 +731,55 @@ mod tests {
                 assert!(!known.get(spec.name).is_empty(), "{kind:?}.{}", spec.name);
             }
         }
+    }
+
+    #[test]
+    fn moves_stay_inside_the_list() {
+        let mut list = vec!['a', 'b', 'c', 'd'];
+        Move::Up.apply(&mut list, 0);
+        assert_eq!(list, ['a', 'b', 'c', 'd']);
+        Move::Down.apply(&mut list, 3);
+        assert_eq!(list, ['a', 'b', 'c', 'd']);
+        Move::Down.apply(&mut list, 1);
+        assert_eq!(list, ['a', 'c', 'b', 'd']);
+        Move::To(0).apply(&mut list, 3);
+        assert_eq!(list, ['d', 'a', 'c', 'b']);
+        Move::To(99).apply(&mut list, 0);
+        assert_eq!(list, ['a', 'c', 'b', 'd']);
+        assert_eq!(Move::To(2).target(2, 4), None);
+    }
+
+    fn item(id: &str, kind: ItemKind, parent: Option<&str>) -> ProfileItem {
+        ProfileItem {
+            id: id.into(),
+            kind,
+            parent: parent.map(Into::into),
+            fields: ItemFields::default(),
+        }
+    }
+
+    #[test]
+    fn local_moves_and_removals_keep_other_lists_in_place() {
+        let mut profile = Profile {
+            items: vec![
+                item("p1", ItemKind::Project, None),
+                item("c1", ItemKind::SkillCategory, None),
+                item("s1", ItemKind::Skill, Some("c1")),
+                item("p2", ItemKind::Project, None),
+                item("s2", ItemKind::Skill, Some("c1")),
+            ],
+            ..Profile::default()
+        };
+        let order = |profile: &Profile| -> Vec<String> {
+            profile.items.iter().map(|item| item.id.clone()).collect()
+        };
+        profile.move_item("p2", Move::Up);
+        assert_eq!(order(&profile), ["p2", "c1", "s1", "p1", "s2"]);
+        profile.move_item("s1", Move::To(5));
+        assert_eq!(order(&profile), ["p2", "c1", "s2", "p1", "s1"]);
+        profile.move_item("missing", Move::Down);
+        profile.remove_item("c1");
+        assert_eq!(order(&profile), ["p2", "p1"]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ struct Area {
     icon: IconKind,
 }
 
-const AREAS: [Area; 5] = [
+const AREAS: [Area; 6] = [
     Area {
         label: "Overview",
         href: "/",
@@ -35,9 +35,14 @@ const AREAS: [Area; 5] = [
         icon: IconKind::Chart,
     },
     Area {
+        label: "Profile",
+        href: "/profile",
+        icon: IconKind::User,
+    },
+    Area {
         label: "Account",
         href: "/account",
-        icon: IconKind::User,
+        icon: IconKind::Shield,
     },
 ];
 

@@ -21,6 +21,7 @@ use crate::backtests::{BacktestPage, BacktestsPage, NewBacktestPage};
 use crate::datasets::DatasetsPage;
 use crate::fleet::pages::{AgentPage, FleetPage, TokensPage};
 use crate::notifications::NotificationsPage;
+use crate::profiles::{PeoplePage, ProfileEditorPage, PublicProfilePage};
 use crate::site::{Site, use_site_urls};
 use crate::ui::{Document, NavLink, NotFound, SiteFooter, SiteHeader};
 
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
     let urls = use_site_urls();
     let links = vec![
         NavLink::new("Overview", "/"),
+        NavLink::new("People", "/people"),
         NavLink::new("Docs", urls.url(Site::Docs, "/")),
     ];
     view! {
@@ -63,6 +65,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/backtests/new") view=NewBacktestPage ssr=SsrMode::Async />
                     <Route path=path!("/backtests/:id") view=BacktestPage ssr=SsrMode::Async />
                     <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile") view=ProfileEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/u/:handle") view=PublicProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/people") view=PeoplePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

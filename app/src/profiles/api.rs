@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use super::model::{MyProfile, Profile, ProfileError};
+use super::model::{DirectoryPage, MyProfile, Profile, ProfileError};
 #[cfg(feature = "ssr")]
 use crate::errors::with_status;
 
@@ -79,14 +79,32 @@ pub async fn delete_profile_item(id: String) -> Result<Profile, ProfileError> {
     with_status(super::handlers::delete_item(id).await)
 }
 
-/// Moves one of the caller's items one place `up` or `down` in its list.
+/// Moves one of the caller's items one place `up` or `down` in its list, or `to` the
+/// place `position` (from 0), as dragging it there does.
 #[server(prefix = "/api", endpoint = "profile/move_item")]
-pub async fn move_profile_item(id: String, direction: String) -> Result<Profile, ProfileError> {
-    with_status(super::handlers::move_item(id, direction).await)
+pub async fn move_profile_item(
+    id: String,
+    direction: String,
+    #[server(default)] position: Option<usize>,
+) -> Result<Profile, ProfileError> {
+    with_status(super::handlers::move_item(id, direction, position).await)
 }
 
 /// The profile at `/u/{handle}`, if the caller may see it.
 #[server(prefix = "/api", endpoint = "profile/public")]
 pub async fn public_profile(handle: String) -> Result<Profile, ProfileError> {
     with_status(super::handlers::public(handle).await)
+}
+
+/// One page of the people directory: listed profiles matching the words `q` (name,
+/// headline, skills, project tags, bio) and having the skill `skill`, both optional.
+/// Anyone may search it, signed in or not.
+#[server(prefix = "/api", endpoint = "profile/directory")]
+pub async fn people_directory(
+    #[server(default)] q: String,
+    #[server(default)] skill: String,
+    #[server(default)] page: u32,
+) -> Result<DirectoryPage, ProfileError> {
+    let query = super::model::DirectoryQuery { q, skill, page };
+    with_status(super::handlers::directory(query).await)
 }

@@ -4,7 +4,7 @@
 use app_model::profiles::{ItemKind, Move};
 use domain::profiles::{self as store, BasicsDraft, ItemDraft};
 
-use super::model::{MyProfile, Profile, ProfileError};
+use super::model::{DirectoryPage, DirectoryQuery, MyProfile, Profile, ProfileError};
 use crate::auth::ssr::guard::{Caller, optional_user, require_user};
 use crate::errors::ServerFnFailure;
 
@@ -61,12 +61,25 @@ pub async fn delete_item(id: String) -> Result<Profile, ProfileError> {
     Ok(store::delete_item(caller.request.database(), &caller.user.id, id.trim()).await?)
 }
 
-pub async fn move_item(id: String, direction: String) -> Result<Profile, ProfileError> {
+pub async fn move_item(
+    id: String,
+    direction: String,
+    position: Option<usize>,
+) -> Result<Profile, ProfileError> {
     let caller = caller().await?;
-    let direction = match direction.trim() {
-        "up" => Move::Up,
-        "down" => Move::Down,
-        _ => return Err(ProfileError::field("direction", "Move up or down.")),
+    let direction = match (direction.trim(), position) {
+        ("up", _) => Move::Up,
+        ("down", _) => Move::Down,
+        ("to", Some(position)) => Move::To(position),
+        ("to", None) => {
+            return Err(ProfileError::field("position", "Say where to move it."));
+        }
+        _ => {
+            return Err(ProfileError::field(
+                "direction",
+                "Move up, down or to a place.",
+            ));
+        }
     };
     Ok(store::move_item(
         caller.request.database(),
@@ -81,4 +94,9 @@ pub async fn public(handle: String) -> Result<Profile, ProfileError> {
     let (request, user) = optional_user().await?;
     let viewer = user.as_ref().map(|(user, _)| user.id.as_str());
     Ok(store::public(request.database(), &handle, viewer).await?)
+}
+
+pub async fn directory(query: DirectoryQuery) -> Result<DirectoryPage, ProfileError> {
+    let (request, _) = optional_user().await?;
+    Ok(store::directory::search(request.database(), &query).await?)
 }

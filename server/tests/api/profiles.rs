@@ -192,6 +192,31 @@ async fn items_are_checked_kept_in_order_and_moved() {
     )
     .await;
     assert_eq!(ids(&same, "project"), ids(&moved, "project"));
+    // A drop puts it at a place; past the end means last.
+    let dropped = ok(
+        &app,
+        "move_item",
+        &[("id", &projects[0]), ("direction", "to"), ("position", "9")],
+        &cookie,
+    )
+    .await;
+    assert_eq!(
+        ids(&dropped, "project"),
+        [
+            projects[2].clone(),
+            projects[1].clone(),
+            projects[0].clone()
+        ]
+    );
+    let (status, body) = api(
+        &app,
+        "move_item",
+        &[("id", &projects[0]), ("direction", "to")],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "position");
 
     // A skill lives in a category; deleting the category deletes its skills.
     let body = ok(
@@ -342,4 +367,173 @@ async fn nobody_reads_a_private_profile_or_touches_anothers_items() {
     let (status, body) = api(&app, "public", &[("handle", "ADA")], None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["display_name"], "Ada Lovelace");
+}
+
+/// Creates a profile for a new account and answers its cookie.
+async fn person(app: &TestApp, handle: &str, fields: &[(&str, &str)]) -> String {
+    let cookie = register(app, &format!("{handle}@example.com")).await;
+    let mut form = vec![("handle", handle), ("visibility", "listed")];
+    form.extend_from_slice(fields);
+    ok(app, "save", &form, &cookie).await;
+    cookie
+}
+
+async fn add_skill(app: &TestApp, cookie: &str, skill: &str) {
+    let body = ok(
+        app,
+        "save_item",
+        &[("kind", "skill_category"), ("title", "Languages")],
+        cookie,
+    )
+    .await;
+    let category = ids(&body, "skill_category")[0].clone();
+    ok(
+        app,
+        "save_item",
+        &[
+            ("kind", "skill"),
+            ("parent", &category),
+            ("title", skill),
+            ("level", "advanced"),
+        ],
+        cookie,
+    )
+    .await;
+}
+
+async fn search(app: &TestApp, form: &[(&str, &str)]) -> Value {
+    let (status, body) = api(app, "directory", form, None).await;
+    assert_eq!(status, 200, "{form:?}: {body}");
+    body
+}
+
+fn handles(body: &Value) -> Vec<String> {
+    body["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["handle"].as_str().expect("handle").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_directory_finds_listed_profiles_only_ranked_name_first() {
+    let app = spawn().await;
+    let named = person(&app, "named", &[("display_name", "Engine Ngo")]).await;
+    let headlined = person(
+        &app,
+        "headlined",
+        &[("display_name", "Hana Lee"), ("headline", "Engine builder")],
+    )
+    .await;
+    let bio = person(
+        &app,
+        "bio-only",
+        &[
+            ("display_name", "Bo Ivers"),
+            ("bio", "I once rebuilt a steam engine from scrap."),
+        ],
+    )
+    .await;
+    // Public but not listed, and private: neither is in the directory.
+    let unlisted = register(&app, "unlisted@example.com").await;
+    let form = [
+        ("handle", "unlisted"),
+        ("display_name", "Engine Public"),
+        ("visibility", "public"),
+    ];
+    ok(&app, "save", &form, &unlisted).await;
+    let private = register(&app, "private@example.com").await;
+    let form = [
+        ("handle", "private"),
+        ("display_name", "Engine Private"),
+        ("visibility", "private"),
+    ];
+    ok(&app, "save", &form, &private).await;
+
+    // Name above headline above bio, on both backends; words match as prefixes and
+    // in any case.
+    for q in ["engine", "ENG", "  engine!  "] {
+        let found = search(&app, &[("q", q)]).await;
+        assert_eq!(handles(&found), ["named", "headlined", "bio-only"], "{q}");
+        assert_eq!(found["total"], 3);
+    }
+    assert_eq!(
+        handles(&search(&app, &[("q", "steam engine")]).await),
+        ["bio-only"]
+    );
+    assert!(handles(&search(&app, &[("q", "zeppelin")]).await).is_empty());
+    // Full-text syntax in the words is only text.
+    for q in [
+        "\"",
+        "*",
+        "NEAR(engine",
+        "engine OR x",
+        "e:* | !",
+        "-",
+        "'; DROP TABLE profiles; --",
+    ] {
+        search(&app, &[("q", q)]).await;
+    }
+
+    // Skills are searched and filtered by, whatever their case; project tags are searched.
+    add_skill(&app, &named, "Rust").await;
+    add_skill(&app, &bio, "rust").await;
+    add_skill(&app, &headlined, "Python").await;
+    let body = ok(
+        &app,
+        "save_item",
+        &[
+            ("kind", "project"),
+            ("title", "Loom"),
+            ("tags", "wasm, looms"),
+        ],
+        &headlined,
+    )
+    .await;
+    assert_eq!(ids(&body, "project").len(), 1);
+    assert_eq!(
+        handles(&search(&app, &[("q", "wasm")]).await),
+        ["headlined"]
+    );
+    let rust = search(&app, &[("skill", "RUST")]).await;
+    let mut found = handles(&rust);
+    found.sort();
+    assert_eq!(found, ["bio-only", "named"]);
+    assert_eq!(rust["skills"][0][0], "rust");
+    assert_eq!(rust["skills"][0][2], 2);
+    assert_eq!(
+        handles(&search(&app, &[("q", "engine"), ("skill", "rust")]).await),
+        ["named", "bio-only"]
+    );
+    let entry = &search(&app, &[("q", "ngo")]).await["entries"][0];
+    assert_eq!(entry["skills"], serde_json::json!(["Rust"]));
+
+    // Without words: every listed profile, and paging counts them all.
+    let everyone = search(&app, &[]).await;
+    assert_eq!(everyone["total"], 3);
+    assert_eq!(everyone["page"], 1);
+    let beyond = search(&app, &[("page", "2")]).await;
+    assert!(handles(&beyond).is_empty());
+    assert_eq!(beyond["total"], 3);
+
+    // Unlisting takes a profile out at once; listing it again puts it back.
+    let form = [
+        ("handle", "named"),
+        ("display_name", "Engine Ngo"),
+        ("visibility", "public"),
+    ];
+    ok(&app, "save", &form, &named).await;
+    assert_eq!(
+        handles(&search(&app, &[("q", "engine")]).await),
+        ["headlined", "bio-only"]
+    );
+    assert_eq!(search(&app, &[("skill", "rust")]).await["total"], 1);
+    let form = [
+        ("handle", "named"),
+        ("display_name", "Engine Ngo"),
+        ("visibility", "listed"),
+    ];
+    ok(&app, "save", &form, &named).await;
+    assert_eq!(search(&app, &[("q", "engine")]).await["total"], 3);
 }

@@ -6,8 +6,11 @@
 //! - [`store`]: reading and changing a profile. Every change is bound to the caller's own
 //!   user id, so another user's profile or item is "not found", whatever id is guessed.
 //!
+//! - [`directory`]: the people directory's index and search, on both backends.
+//!
 //! Failures are [`ProfileError`]s.
 
+pub mod directory;
 pub mod error;
 pub mod rules;
 pub mod store;

@@ -5,6 +5,7 @@
 use app_model::profiles::{ItemFields, ItemKind, Move, Profile, ProfileItem, Visibility};
 use uuid::Uuid;
 
+use super::directory;
 use super::error::During;
 use super::rules::{self, BasicsDraft, ItemDraft};
 use super::{ITEMS_PER_LIST, ProfileError};
@@ -167,7 +168,7 @@ pub async fn save(
         }
         other => other.during("saving a profile")?,
     }
-    mine_or_missing(database, user_id).await
+    changed(database, user_id).await
 }
 
 /// Whether the caller has saved a profile (without loading it).
@@ -191,6 +192,15 @@ async fn touch(database: &Database, user_id: &str) -> Result<(), ProfileError> {
         .await
         .map(drop))
     .during("marking a profile changed")
+}
+
+/// Marks the profile changed and brings its directory entry up to date; answers the
+/// profile as it now is.
+async fn changed(database: &Database, user_id: &str) -> Result<Profile, ProfileError> {
+    touch(database, user_id).await?;
+    let profile = mine_or_missing(database, user_id).await?;
+    directory::reindex(database, user_id, &profile).await?;
+    Ok(profile)
 }
 
 /// The kind of one of the caller's own items.
@@ -264,7 +274,7 @@ pub async fn save_item(
                           FROM profile_items WHERE user_id = $2 AND kind = $3 \
                           AND COALESCE(parent_id, '') = COALESCE($4, '')";
         let new_id = Uuid::new_v4().to_string();
-        let count: i64 = in_transaction!(database, |tx| {
+        let count: i64 = in_transaction!(database, database.write_begin(), |tx| {
             let count: i64 = sqlx::query_scalar(count_sql)
                 .bind(user_id)
                 .bind(kind)
@@ -291,8 +301,7 @@ pub async fn save_item(
             )));
         }
     }
-    touch(database, user_id).await?;
-    mine_or_missing(database, user_id).await
+    changed(database, user_id).await
 }
 
 /// Deletes one of the caller's items (a category with its skills).
@@ -312,8 +321,7 @@ pub async fn delete_item(
     if deleted == 0 {
         return Err(ProfileError::NotFound("item"));
     }
-    touch(database, user_id).await?;
-    mine_or_missing(database, user_id).await
+    changed(database, user_id).await
 }
 
 /// Moves one of the caller's items one place up or down among its siblings. The list is
@@ -330,7 +338,7 @@ pub async fn move_item(
                         AND s.kind = i.kind AND COALESCE(s.parent_id, '') = COALESCE(i.parent_id, '') \
                         ORDER BY s.position, s.created_at, s.id";
     let renumber_sql = "UPDATE profile_items SET position = $1 WHERE id = $2 AND user_id = $3";
-    let found = in_transaction!(database, |tx| {
+    let found = in_transaction!(database, database.write_begin(), |tx| {
         let mut siblings: Vec<String> = sqlx::query_scalar(siblings_sql)
             .bind(id)
             .bind(user_id)
@@ -338,12 +346,8 @@ pub async fn move_item(
             .await?;
         let at = siblings.iter().position(|sibling| sibling == id);
         if let Some(at) = at {
-            let to = match direction {
-                Move::Up => at.checked_sub(1),
-                Move::Down => (at + 1 < siblings.len()).then_some(at + 1),
-            };
-            if let Some(to) = to {
-                siblings.swap(at, to);
+            if direction.target(at, siblings.len()).is_some() {
+                direction.apply(&mut siblings, at);
                 for (position, sibling) in (1_i64..).zip(&siblings) {
                     sqlx::query(renumber_sql)
                         .bind(position)
@@ -360,6 +364,5 @@ pub async fn move_item(
     if !found {
         return Err(ProfileError::NotFound("item"));
     }
-    touch(database, user_id).await?;
-    mine_or_missing(database, user_id).await
+    changed(database, user_id).await
 }

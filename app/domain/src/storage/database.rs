@@ -72,6 +72,16 @@ const SQLITE: &str = "database (sqlite)";
 const POSTGRES: &str = "database (postgres)";
 
 impl Database {
+    /// How a transaction that reads and then writes begins: on SQLite with the write lock
+    /// taken at once, so that a writer committing in between cannot void its snapshot
+    /// (`SQLITE_BUSY_SNAPSHOT`, which waiting does not cure); PostgreSQL needs nothing more.
+    pub const fn write_begin(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "BEGIN IMMEDIATE",
+            Self::Postgres(_) => "BEGIN",
+        }
+    }
+
     /// Opens the pool and checks that the database answers.
     pub async fn connect(config: &DatabaseConfig) -> Result<Self, StorageError> {
         let database = match config {
