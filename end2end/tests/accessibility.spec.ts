@@ -76,7 +76,7 @@ for (const theme of THEMES) {
     test("the product app's pages pass axe, signed out and signed in", async ({ page }) => {
       test.setTimeout(120_000);
       const beta = origin("beta.localhost");
-      for (const path of ["/", "/login", "/register"]) {
+      for (const path of ["/", "/login", "/register", "/people"]) {
         await audit(page, `${beta}${path}`, `beta signed out, ${theme}`);
       }
       await signInAsAdministrator(page, "beta.localhost");

@@ -52,12 +52,14 @@ test("a profile built in the editor, reordered by keyboard and by drag, read sig
   await expect(page.getByTestId("view-public-page")).toHaveCount(0);
 
   const handle = freshHandle("ada");
+  // A word only this run's profile has, to find it in the directory.
+  const token = `zq${Date.now().toString(36)}`;
   await page.getByLabel("Handle").fill(handle);
   await page.getByLabel("Headline").fill("Analytical engine programmer");
   await page.getByLabel("Location").fill("London");
   await page
     .getByLabel("Bio")
-    .fill("I write **programs** for machines that do not exist yet. <script>window.pwned = 1</script> [click](javascript:window.pwned=2) and [notes](https://example.org/notes).");
+    .fill(`I write **programs** for machines that do not exist yet. <script>window.pwned = 1</script> [click](javascript:window.pwned=2) and [notes](https://example.org/notes). Ref ${token}.`);
   await page.getByLabel("Public and listed in the directory").check();
   await page.getByRole("button", { name: "Create profile" }).click();
   await expect(page.getByTestId("basics-saved")).toHaveText("Saved.");
@@ -158,6 +160,24 @@ test("a profile built in the editor, reordered by keyboard and by drag, read sig
   expect(person.knowsAbout).toEqual(["Rust"]);
   expect(person.sameAs).toEqual(["https://github.com/ada"]);
   await expect(visitor.locator("meta[property='og:title']")).toHaveAttribute("content", "Ada Lovelace · Analytical engine programmer");
+
+  // The directory finds it by a word of its bio, and by its skill, without JavaScript.
+  await visitor.goto(`${origin("localhost")}/`);
+  await visitor.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "People" }).click();
+  await expect(visitor).toHaveURL(`${beta}/people`);
+  await visitor.getByRole("searchbox", { name: "Search" }).fill(token);
+  await visitor.getByRole("button", { name: "Search" }).click();
+  await expect(visitor).toHaveURL(new RegExp(`/people\\?q=${token}`));
+  const card = visitor.getByTestId("person");
+  await expect(card).toHaveCount(1);
+  await expect(card.getByRole("link", { name: "Ada Lovelace" })).toHaveAttribute("href", `/u/${handle}`);
+  await expect(card.getByRole("listitem")).toHaveText(["Rust"]);
+  await visitor.getByLabel("Skill", { exact: true }).selectOption("rust");
+  await visitor.getByRole("button", { name: "Search" }).click();
+  await expect(visitor).toHaveURL(new RegExp(`q=${token}&skill=rust`));
+  await expect(visitor.getByTestId("person")).toHaveCount(1);
+  await visitor.goto(`${beta}/people?q=${token}nothing`);
+  await expect(visitor.getByTestId("people-no-match")).toBeVisible();
   await stranger.close();
 
   // Hydrated, signed out: no errors, nothing for axe; in print, a résumé without the site.
@@ -175,6 +195,12 @@ test("a profile built in the editor, reordered by keyboard and by drag, read sig
   const pdf = await readerPage.pdf({ format: "A4" });
   expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
   await info.attach("profile.pdf", { body: pdf, contentType: "application/pdf" });
+  await readerPage.emulateMedia({ media: "screen" });
+  await readerPage.goto(`${beta}/people?q=${token}`);
+  await hydrated(readerPage);
+  await expect(readerPage.getByTestId("person")).toHaveCount(1);
+  await noAxeViolations(readerPage, "people directory");
+  await screenshots(readerPage, info, "people");
   expect(readerErrors).toEqual([]);
 
   // Made private, it is the same 404 as a handle nobody has.

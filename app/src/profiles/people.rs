@@ -48,11 +48,11 @@ pub fn PeoplePage() -> impl IntoView {
             <p class="lead mt-2 max-w-2xl">
                 "Researchers and builders who list their profile here. Search by name, skill or what they work on."
             </p>
-            <Form method="GET" action="" attr:class="mt-8 flex flex-wrap items-end gap-3" attr:role="search" attr:aria-label="Search people">
+            <Form method="GET" action="" attr:class="mt-8 mb-8 flex flex-wrap items-end gap-x-3" attr:role="search" attr:aria-label="Search people">
                 <div class="field min-w-64 flex-1">
                     <label class="label" for="people-q">"Search"</label>
                     <input class="input" id="people-q" name="q" type="search" maxlength="200"
-                        placeholder="Rust, market making, Lovelace..." prop:value=move || search.get().q />
+                        placeholder="Rust, market making, Lovelace..." value=move || search.get().q />
                 </div>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
