@@ -43,10 +43,10 @@ test("a profile built in the editor, reordered by keyboard and by drag, read sig
   await expect(page.getByRole("heading", { name: "Create your profile" })).toBeVisible();
   await expect(page.getByTestId("profile-sections-locked")).toBeVisible();
   // The handle starts from the account's name.
-  await expect(page.getByLabel("Handle")).toHaveValue("ada-lovelace");
+  await expect(page.getByTestId("profile-basics").getByLabel("Handle")).toHaveValue("ada-lovelace");
 
   // A handle the rules refuse gets its own message, and nothing is created.
-  await page.getByLabel("Handle").fill("admin");
+  await page.getByTestId("profile-basics").getByLabel("Handle").fill("admin");
   await page.getByRole("button", { name: "Create profile" }).click();
   await expect(page.locator("#field-handle-error")).toContainText("reserved");
   await expect(page.getByTestId("view-public-page")).toHaveCount(0);
@@ -54,7 +54,7 @@ test("a profile built in the editor, reordered by keyboard and by drag, read sig
   const handle = freshHandle("ada");
   // A word only this run's profile has, to find it in the directory.
   const token = `zq${Date.now().toString(36)}`;
-  await page.getByLabel("Handle").fill(handle);
+  await page.getByTestId("profile-basics").getByLabel("Handle").fill(handle);
   await page.getByLabel("Headline").fill("Analytical engine programmer");
   await page.getByLabel("Location").fill("London");
   await page
@@ -62,7 +62,7 @@ test("a profile built in the editor, reordered by keyboard and by drag, read sig
     .fill(`I write **programs** for machines that do not exist yet. <script>window.pwned = 1</script> [click](javascript:window.pwned=2) and [notes](https://example.org/notes). Ref ${token}.`);
   await page.getByLabel("Public and listed in the directory").check();
   await page.getByRole("button", { name: "Create profile" }).click();
-  await expect(page.getByTestId("basics-saved")).toHaveText("Saved.");
+  await expect(page.getByTestId("basics-saved")).toHaveText("Profile created. Now add your sections below.");
   await expect(page.getByTestId("view-public-page")).toHaveAttribute("href", `/u/${handle}`);
   const before = Number((await page.getByTestId("completeness-percent").textContent())?.replace("%", ""));
 
@@ -132,6 +132,15 @@ test("a profile built in the editor, reordered by keyboard and by drag, read sig
   await page.getByTestId("add-link").getByLabel("URL").fill("https://github.com/ada");
   await page.getByTestId("add-link").getByRole("button", { name: "Add link" }).click();
   await expect(page.getByTestId("profile-item-title").filter({ hasText: "GitHub" })).toBeVisible();
+
+  // The export is the whole profile as a JSON Resume file.
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download JSON Resume" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`${handle}.resume.json`);
+  const resume = JSON.parse(await (await import("node:fs/promises")).readFile((await file.path()) ?? "", "utf8"));
+  expect(resume.basics.name).toBe("Ada Lovelace");
+  expect(resume.projects.map((project: { name: string }) => project.name)).toEqual(["Notes", "Loom", "Engine"]);
 
   const after = Number((await page.getByTestId("completeness-percent").textContent())?.replace("%", ""));
   expect(after).toBeGreaterThan(before);
@@ -237,7 +246,7 @@ test("the profile editor works without JavaScript", async ({ browser }) => {
   await expect(page).toHaveURL(`${beta}/`);
 
   await page.goto(`${beta}/profile`);
-  await page.getByLabel("Handle").fill(freshHandle("grace"));
+  await page.getByTestId("profile-basics").getByLabel("Handle").fill(freshHandle("grace"));
   await page.getByRole("button", { name: "Create profile" }).click();
   await expect(page).toHaveURL(/\/profile\??$/);
   await expect(page.getByRole("heading", { name: "Basics" })).toBeVisible();

@@ -537,3 +537,234 @@ async fn the_directory_finds_listed_profiles_only_ranked_name_first() {
     ok(&app, "save", &form, &named).await;
     assert_eq!(search(&app, &[("q", "engine")]).await["total"], 3);
 }
+
+async fn export(app: &TestApp, cookie: Option<&str>) -> (u16, String, Value) {
+    let mut request = app.get("beta.localhost", "/api/profile/export");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.expect("export");
+    let status = response.status().as_u16();
+    let disposition = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (
+        status,
+        disposition,
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+/// Every item's kind, category title and fields, without ids: what a round trip keeps.
+fn contents(profile: &Value) -> Vec<(String, String, Value)> {
+    let items = profile["items"].as_array().expect("items");
+    let title_of = |id: &Value| {
+        items
+            .iter()
+            .find(|item| item["id"] == *id)
+            .map(|item| {
+                item["fields"]["title"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .unwrap_or_default()
+    };
+    let mut contents: Vec<(String, String, Value)> = items
+        .iter()
+        .map(|item| {
+            (
+                item["kind"].as_str().unwrap_or_default().to_owned(),
+                title_of(&item["parent"]),
+                item["fields"].clone(),
+            )
+        })
+        .collect();
+    contents.sort_by_key(|(kind, parent, fields)| format!("{kind}{parent}{fields}"));
+    contents
+}
+
+#[tokio::test]
+async fn a_profile_exported_as_json_resume_imports_whole_into_a_new_one() {
+    let app = spawn().await;
+    let ada = register(&app, "ada@example.com").await;
+    ok(
+        &app,
+        "save",
+        &[
+            ("handle", "ada"),
+            ("display_name", "Ada Lovelace"),
+            ("headline", "Analyst"),
+            ("location", "London"),
+            ("bio", "Notes on the *engine*."),
+            ("visibility", "public"),
+        ],
+        &ada,
+    )
+    .await;
+    let items: [&[(&str, &str)]; 9] = [
+        &[
+            ("kind", "project"),
+            ("title", "Engine"),
+            ("description", "A machine."),
+            ("url", "https://example.org/engine"),
+            ("repo_url", "https://github.com/ada/engine"),
+            ("tags", "rust, wasm"),
+            ("start", "1942-01"),
+            ("end", "1943-09"),
+        ],
+        &[
+            ("kind", "experience"),
+            ("title", "Analyst"),
+            ("subtitle", "Babbage & Co"),
+            ("location", "London"),
+            ("start", "1940-05"),
+            ("description", "Wrote the notes."),
+        ],
+        &[
+            ("kind", "education"),
+            ("title", "Mathematics"),
+            ("subtitle", "Home tutoring"),
+            ("start", "1930-01"),
+            ("end", "1935-01"),
+        ],
+        &[
+            ("kind", "certification"),
+            ("title", "Fellow"),
+            ("subtitle", "Royal Society"),
+            ("start", "1943-01"),
+            ("end", "1953-01"),
+            ("url", "https://example.org/fellow"),
+        ],
+        &[("kind", "language"), ("title", "French"), ("level", "full")],
+        &[
+            ("kind", "award"),
+            ("title", "Medal"),
+            ("subtitle", "Academy"),
+            ("start", "1944-02"),
+        ],
+        &[
+            ("kind", "hobby"),
+            ("title", "Horses"),
+            ("description", "Racing."),
+        ],
+        &[("kind", "link"), ("url", "https://github.com/ada")],
+        &[("kind", "skill_category"), ("title", "Mathematics")],
+    ];
+    let mut body = Value::Null;
+    for item in items {
+        body = ok(&app, "save_item", item, &ada).await;
+    }
+    let category = ids(&body, "skill_category")[0].clone();
+    for (skill, level) in [("Analysis", "expert"), ("Notation", "advanced")] {
+        let form = [
+            ("kind", "skill"),
+            ("parent", category.as_str()),
+            ("title", skill),
+            ("level", level),
+        ];
+        body = ok(&app, "save_item", &form, &ada).await;
+    }
+
+    let (status, disposition, resume) = export(&app, Some(&ada)).await;
+    assert_eq!(status, 200, "{resume}");
+    assert_eq!(disposition, "attachment; filename=\"ada.resume.json\"");
+    assert_eq!(resume["basics"]["name"], "Ada Lovelace");
+    assert_eq!(resume["basics"]["location"]["city"], "London");
+    assert_eq!(resume["work"][0]["name"], "Babbage & Co");
+    assert!(resume["work"][0].get("endDate").is_none(), "{resume}");
+    assert_eq!(
+        resume["skills"][0],
+        serde_json::json!({ "name": "Analysis", "level": "Expert", "keywords": ["Mathematics"] })
+    );
+    assert_eq!(resume["basics"]["profiles"][0]["network"], "GitHub");
+    let (status, _, _) = export(&app, None).await;
+    assert_eq!(status, 401, "signed out, nothing to export");
+
+    // Bea starts from Ada's file: everything arrives, in order.
+    let bea = register(&app, "bea@example.com").await;
+    let document = resume.to_string();
+    let imported = ok(
+        &app,
+        "import",
+        &[
+            ("handle", "bea"),
+            ("visibility", "private"),
+            ("resume", &document),
+        ],
+        &bea,
+    )
+    .await;
+    assert_eq!(imported["handle"], "bea");
+    assert_eq!(imported["display_name"], "Ada Lovelace");
+    assert_eq!(imported["bio"], "Notes on the *engine*.");
+    assert_eq!(imported["visibility"], "private");
+    assert_eq!(contents(&imported), contents(&body));
+    // A second import would mix into a profile: refused.
+    let (status, again) = api(
+        &app,
+        "import",
+        &[
+            ("handle", "bea2"),
+            ("visibility", "private"),
+            ("resume", &document),
+        ],
+        Some(&bea),
+    )
+    .await;
+    assert_eq!(
+        (status, again["code"].as_str()),
+        (409, Some("conflict")),
+        "{again}"
+    );
+
+    // A broken file is refused whole, with what is wrong, and stores nothing.
+    let cleo = register(&app, "cleo@example.com").await;
+    let broken = serde_json::json!({
+        "basics": { "name": "Cleo" },
+        "work": [{ "position": "Spy", "name": "Acme", "startDate": "2020-01", "url": "javascript:alert(1)" }],
+    })
+    .to_string();
+    for document in [broken.as_str(), "{ not json", "[]"] {
+        let (status, refused) = api(
+            &app,
+            "import",
+            &[
+                ("handle", "cleo"),
+                ("visibility", "private"),
+                ("resume", document),
+            ],
+            Some(&cleo),
+        )
+        .await;
+        assert_eq!(status, 422, "{refused}");
+        assert_eq!(refused["fields"][0]["field"], "file", "{refused}");
+    }
+    let mine = ok(&app, "mine", &[], &cleo).await;
+    assert!(mine["profile"].is_null(), "{mine}");
+    // A handle already taken is the form's field error, and nothing is stored either.
+    let (status, taken) = api(
+        &app,
+        "import",
+        &[
+            ("handle", "ADA"),
+            ("visibility", "private"),
+            ("resume", &document),
+        ],
+        Some(&cleo),
+    )
+    .await;
+    assert_eq!(status, 422, "{taken}");
+    assert_eq!(taken["fields"][0]["field"], "handle", "{taken}");
+    let (status, _) = api(
+        &app,
+        "import",
+        &[("handle", "x"), ("visibility", "private"), ("resume", "{}")],
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+}

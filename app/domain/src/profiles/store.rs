@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::directory;
 use super::error::During;
+use super::resume::Imported;
 use super::rules::{self, BasicsDraft, ItemDraft};
 use super::{ITEMS_PER_LIST, ProfileError};
 use crate::clock::now;
@@ -229,10 +230,7 @@ pub async fn save_item(
     draft: &ItemDraft,
 ) -> Result<Profile, ProfileError> {
     let fields = rules::item(kind, draft)?;
-    let json = serde_json::to_string(&fields).map_err(|err| ProfileError::Storage {
-        context: "encoding a profile item",
-        source: crate::storage::StorageError::failed("profiles", &err.to_string()),
-    })?;
+    let json = encode(&fields)?;
     let now = now();
     if let Some(id) = id {
         let sql = "UPDATE profile_items SET fields = $1, updated_at = $2 \
@@ -365,4 +363,112 @@ pub async fn move_item(
         return Err(ProfileError::NotFound("item"));
     }
     changed(database, user_id).await
+}
+
+/// Fills a new profile from an imported JSON Resume ([`resume::read`] has checked it);
+/// the handle and visibility come from the import form. Refused when the caller already
+/// has a profile: an import never mixes into one.
+pub async fn import(
+    database: &Database,
+    user_id: &str,
+    handle: &str,
+    visibility: &str,
+    imported: &Imported,
+) -> Result<Profile, ProfileError> {
+    if has_profile(database, user_id).await? {
+        return Err(ProfileError::Conflict(
+            "An import fills a new profile, and you have one already: edit it instead.".to_owned(),
+        ));
+    }
+    let draft = BasicsDraft {
+        handle: handle.to_owned(),
+        display_name: imported.display_name.clone(),
+        headline: imported.headline.clone(),
+        location: imported.location.clone(),
+        bio: imported.bio.clone(),
+        visibility: visibility.to_owned(),
+    };
+    // The form has the handle and visibility; anything else wrong is in the file.
+    if let Err(ProfileError::Invalid(errors)) = rules::basics(&draft) {
+        let (form, file): (Vec<_>, Vec<_>) = errors
+            .into_iter()
+            .partition(|error| error.field == "handle" || error.field == "visibility");
+        if let Some(first) = file.first() {
+            return Err(ProfileError::field(
+                "file",
+                format!(
+                    "Nothing was imported. basics, {}: {}",
+                    first.field, first.message
+                ),
+            ));
+        }
+        return Err(ProfileError::Invalid(form));
+    }
+    save(database, user_id, &draft).await?;
+    let insert = "INSERT INTO profile_items \
+                  (id, user_id, kind, parent_id, position, fields, created_at, updated_at) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+    let now = now();
+    // Rows in order: each skill category once, before its first skill.
+    let mut rows: Vec<(String, ItemKind, Option<String>, String)> = Vec::new();
+    let mut categories: Vec<(String, String)> = Vec::new();
+    for item in &imported.items {
+        let parent = match &item.category {
+            Some(name) => Some(match categories.iter().find(|(known, _)| known == name) {
+                Some((_, id)) => id.clone(),
+                None => {
+                    let id = Uuid::new_v4().to_string();
+                    let fields = ItemFields {
+                        title: name.clone(),
+                        ..ItemFields::default()
+                    };
+                    rows.push((id.clone(), ItemKind::SkillCategory, None, encode(&fields)?));
+                    categories.push((name.clone(), id.clone()));
+                    id
+                }
+            }),
+            None => None,
+        };
+        rows.push((
+            Uuid::new_v4().to_string(),
+            item.kind,
+            parent,
+            encode(&item.fields)?,
+        ));
+    }
+    in_transaction!(database, database.write_begin(), |tx| {
+        let mut positions: Vec<((ItemKind, Option<String>), i64)> = Vec::new();
+        for (id, kind, parent, fields) in &rows {
+            let key = (*kind, parent.clone());
+            let position = match positions.iter_mut().find(|(known, _)| *known == key) {
+                Some((_, position)) => {
+                    *position += 1;
+                    *position
+                }
+                None => {
+                    positions.push((key, 1));
+                    1
+                }
+            };
+            sqlx::query(insert)
+                .bind(id)
+                .bind(user_id)
+                .bind(kind)
+                .bind(parent)
+                .bind(position)
+                .bind(fields)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    })
+    .during("importing a profile")?;
+    changed(database, user_id).await
+}
+
+fn encode(fields: &ItemFields) -> Result<String, ProfileError> {
+    serde_json::to_string(fields).map_err(|err| ProfileError::Storage {
+        context: "encoding a profile item",
+        source: crate::storage::StorageError::failed("profiles", &err.to_string()),
+    })
 }

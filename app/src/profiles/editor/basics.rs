@@ -9,7 +9,7 @@ use crate::profiles::model::{Profile, Visibility};
 use crate::ui::TextField;
 
 /// A handle to start from: the account's name in lower case, words joined by dashes.
-fn suggested_handle(name: &str) -> String {
+pub(super) fn suggested_handle(name: &str) -> String {
     let words: Vec<String> = name
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|word| !word.is_empty())
@@ -21,7 +21,12 @@ fn suggested_handle(name: &str) -> String {
 }
 
 #[component]
-pub(super) fn BasicsCard(account_name: String) -> impl IntoView {
+pub(super) fn BasicsCard(
+    account_name: String,
+    /// The profile was just created on this page (by the form or an import).
+    #[prop(optional)]
+    created: bool,
+) -> impl IntoView {
     let editing = use_editing();
     let save = ServerAction::<SaveProfile>::new();
     Effect::new(move |_| {
@@ -36,7 +41,11 @@ pub(super) fn BasicsCard(account_name: String) -> impl IntoView {
         display_name: account_name,
         ..Profile::default()
     });
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let saved = move || match save.value().get() {
+        Some(Ok(_)) => Some("Saved."),
+        None if created => Some("Profile created. Now add your sections below."),
+        _ => None,
+    };
     let bio_error = field_error(save, "bio");
     let visibility_error = field_error(save, "visibility");
     view! {
@@ -126,7 +135,7 @@ pub(super) fn BasicsCard(account_name: String) -> impl IntoView {
                             }}
                         </button>
                         <p class="text-sm text-accent" role="status" data-testid="basics-saved">
-                            {move || saved().then_some("Saved.")}
+                            {saved}
                         </p>
                     </div>
                 </ActionForm>

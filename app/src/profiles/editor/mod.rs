@@ -6,6 +6,7 @@
 
 mod basics;
 mod item_form;
+mod portability;
 mod section;
 
 use leptos::either::{Either, EitherOf3};
@@ -73,6 +74,7 @@ fn Loaded(mine: MyProfile) -> impl IntoView {
             .with(|profile| profile.as_ref().map(|profile| profile.handle.clone()))
     });
     let has_profile = Memo::new(move |_| handle.with(Option::is_some));
+    let had_profile = has_profile.get_untracked();
     view! {
         <div class="page-head mt-3">
             <div>
@@ -87,14 +89,26 @@ fn Loaded(mine: MyProfile) -> impl IntoView {
             })}
         </div>
         <Notice />
-        <div class="mt-6 grid gap-6 lg:grid-cols-[1fr_18rem] lg:items-start">
-            <basics::BasicsCard account_name />
-            {move || has_profile.get().then(|| view! { <Completeness /> })}
-        </div>
+        // Drawn again once when the profile comes into being (saved or imported), so the
+        // basics show what was stored.
         {move || if has_profile.get() {
-            Either::Left(view! { <Sections /> })
+            Either::Left(view! {
+                <div class="mt-6 grid gap-6 lg:grid-cols-[1fr_18rem] lg:items-start">
+                    <basics::BasicsCard account_name=account_name.clone() created=!had_profile />
+                    <div>
+                        <Completeness />
+                        <portability::ExportCard />
+                    </div>
+                </div>
+                <Sections />
+            })
         } else {
+            let suggested = basics::suggested_handle(&account_name);
             Either::Right(view! {
+                <div class="mt-6 max-w-3xl">
+                    <basics::BasicsCard account_name=account_name.clone() />
+                    <portability::ImportCard suggested_handle=suggested />
+                </div>
                 <p class="mt-8 text-muted" data-testid="profile-sections-locked">
                     "Save the basics first; then add your projects, skills, experience and more here."
                 </p>
