@@ -109,13 +109,6 @@ pub async fn people_directory(
     with_status(super::handlers::directory(query).await)
 }
 
-/// The caller's profile as a JSON Resume document, sent as a file to save
-/// (`GET /api/profile/export`).
-#[server(prefix = "/api", endpoint = "profile/export", input = server_fn::codec::GetUrl)]
-pub async fn export_profile() -> Result<serde_json::Value, ProfileError> {
-    with_status(super::handlers::export().await)
-}
-
 /// Fills the caller's new profile from a JSON Resume document (`resume`), under the
 /// handle and visibility the form gives. Refused, with nothing stored, when the caller
 /// already has a profile or when anything in the document breaks the editor's rules.

@@ -101,27 +101,6 @@ pub async fn directory(query: DirectoryQuery) -> Result<DirectoryPage, ProfileEr
     Ok(store::directory::search(request.database(), &query).await?)
 }
 
-pub async fn export() -> Result<serde_json::Value, ProfileError> {
-    let caller = caller().await?;
-    let profile = store::mine(caller.request.database(), &caller.user.id)
-        .await?
-        .ok_or(ProfileError::NotFound)?;
-    let urls = leptos::prelude::use_context::<crate::site::SiteUrls>().unwrap_or_default();
-    let url = urls.url(crate::site::Site::Beta, &format!("/u/{}", profile.handle));
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        let disposition = format!("attachment; filename=\"{}.resume.json\"", profile.handle);
-        if let Ok(value) = http::HeaderValue::from_str(&disposition) {
-            response.insert_header(http::header::CONTENT_DISPOSITION, value);
-        }
-        // A personal document: never kept by a shared cache.
-        response.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("private, no-store"),
-        );
-    }
-    Ok(store::resume::export(&profile, &url))
-}
-
 pub async fn import(
     handle: String,
     visibility: String,

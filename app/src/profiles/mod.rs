@@ -14,3 +14,7 @@ mod public;
 pub use editor::ProfileEditorPage;
 pub use people::PeoplePage;
 pub use public::PublicProfilePage;
+
+/// Where the server sends the caller's profile as a JSON Resume file (a plain route of
+/// the server's, not a server function: the answer is a document to save).
+pub const EXPORT_PATH: &str = "/api/profile/export";

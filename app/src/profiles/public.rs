@@ -191,71 +191,77 @@ fn Entry(item: ProfileItem) -> impl IntoView {
     }
 }
 
+/// A schema.org `Person`, as JSON-LD. Typed rather than built as a JSON value: the page
+/// hydrates, so this code ships to the browser, and a generic JSON value would bring its
+/// whole implementation along.
+#[derive(serde::Serialize)]
+struct Person<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    identifier: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    #[serde(rename = "homeLocation", skip_serializing_if = "Option::is_none")]
+    home_location: Option<Named<'a>>,
+    #[serde(rename = "knowsAbout", skip_serializing_if = "Vec::is_empty")]
+    knows_about: Vec<&'a str>,
+    #[serde(rename = "knowsLanguage", skip_serializing_if = "Vec::is_empty")]
+    knows_language: Vec<&'a str>,
+    #[serde(rename = "worksFor", skip_serializing_if = "Vec::is_empty")]
+    works_for: Vec<Named<'a>>,
+    #[serde(rename = "alumniOf", skip_serializing_if = "Vec::is_empty")]
+    alumni_of: Vec<Named<'a>>,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<&'a str>,
+}
+
+/// A place or organization, by name.
+#[derive(serde::Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+const fn named<'a>(kind: &'static str, name: &'a str) -> Named<'a> {
+    Named { kind, name }
+}
+
 /// The profile as a schema.org `Person`, for search engines. `<` is escaped so that no
 /// value can close the script element it sits in.
 fn person_json_ld(profile: &Profile) -> String {
-    let names = |kind: ItemKind| -> Vec<String> {
-        profile
-            .items
-            .iter()
-            .filter(|item| item.kind == kind)
-            .map(|item| item.fields.title.clone())
-            .collect()
+    let of = |kind: ItemKind| profile.items.iter().filter(move |item| item.kind == kind);
+    let person = Person {
+        context: "https://schema.org",
+        kind: "Person",
+        name: &profile.display_name,
+        identifier: &profile.handle,
+        description: &profile.headline,
+        home_location: (!profile.location.is_empty()).then(|| named("Place", &profile.location)),
+        knows_about: of(ItemKind::Skill)
+            .map(|item| item.fields.title.as_str())
+            .collect(),
+        knows_language: of(ItemKind::Language)
+            .map(|item| item.fields.title.as_str())
+            .collect(),
+        works_for: of(ItemKind::Experience)
+            .filter(|item| item.fields.end.is_empty())
+            .map(|item| named("Organization", &item.fields.subtitle))
+            .collect(),
+        alumni_of: of(ItemKind::Education)
+            .map(|item| named("EducationalOrganization", &item.fields.subtitle))
+            .collect(),
+        same_as: profile
+            .section(Section::Links)
+            .map(|link| link.fields.url.as_str())
+            .collect(),
     };
-    let current_employers: Vec<serde_json::Value> = profile
-        .items
-        .iter()
-        .filter(|item| item.kind == ItemKind::Experience && item.fields.end.is_empty())
-        .map(|item| serde_json::json!({ "@type": "Organization", "name": item.fields.subtitle }))
-        .collect();
-    let schools: Vec<serde_json::Value> = profile
-        .items
-        .iter()
-        .filter(|item| item.kind == ItemKind::Education)
-        .map(|item| serde_json::json!({ "@type": "EducationalOrganization", "name": item.fields.subtitle }))
-        .collect();
-    let same_as: Vec<String> = profile
-        .section(Section::Links)
-        .map(|link| link.fields.url.clone())
-        .collect();
-    let mut person = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "Person",
-        "name": profile.display_name,
-        "identifier": profile.handle,
-    });
-    let fields = [
-        (
-            "description",
-            serde_json::json!(profile.headline),
-            !profile.headline.is_empty(),
-        ),
-        (
-            "homeLocation",
-            serde_json::json!({ "@type": "Place", "name": profile.location }),
-            !profile.location.is_empty(),
-        ),
-        (
-            "knowsAbout",
-            serde_json::json!(names(ItemKind::Skill)),
-            true,
-        ),
-        (
-            "knowsLanguage",
-            serde_json::json!(names(ItemKind::Language)),
-            true,
-        ),
-        ("worksFor", serde_json::json!(current_employers), true),
-        ("alumniOf", serde_json::json!(schools), true),
-        ("sameAs", serde_json::json!(same_as), true),
-    ];
-    for (key, value, present) in fields {
-        let empty = value.as_array().is_some_and(Vec::is_empty);
-        if present && !empty {
-            person[key] = value;
-        }
-    }
-    person.to_string().replace('<', "\\u003c")
+    serde_json::to_string(&person)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
 }
 
 #[cfg(test)]

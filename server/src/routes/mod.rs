@@ -7,6 +7,7 @@ pub mod error_body;
 pub mod health;
 pub mod live;
 pub mod page_cache;
+pub mod profile_export;
 mod refusal;
 pub mod results_export;
 mod seo;

@@ -105,6 +105,7 @@ impl Sites {
                 app::auth::ssr::oidc::routes(state.auth().clone(), state.urls().clone())
                     .merge(super::datasets::routes(state))
                     .merge(super::results_export::routes(state))
+                    .merge(super::profile_export::routes(state))
                     .merge(super::live::routes(state)),
             )
             .layer(session.clone())
@@ -121,6 +122,7 @@ impl Sites {
                 // The fleet section downloads results and follows every user's changes.
                 app::auth::ssr::oidc::admin_routes(state.urls().clone())
                     .merge(super::results_export::routes(state))
+                    .merge(super::profile_export::routes(state))
                     .merge(super::live::admin_routes(state)),
             )
             .layer(session)

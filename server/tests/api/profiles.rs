@@ -768,3 +768,35 @@ async fn a_profile_exported_as_json_resume_imports_whole_into_a_new_one() {
     .await;
     assert_eq!(status, 401);
 }
+
+#[tokio::test]
+async fn public_pages_render_on_the_server_with_real_statuses() {
+    let app = spawn().await;
+    let ada = register(&app, "ada@example.com").await;
+    profile(&app, &ada, "ada", "listed").await;
+    let response = crate::helpers::page(&app, "beta.localhost", "/u/ADA", None).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap_or_default();
+    assert!(html.contains("data-testid=\"public-profile\""), "{html}");
+    assert!(
+        html.contains("\"@type\":\"Person\""),
+        "the JSON-LD is in the HTML"
+    );
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "the bio's script is text"
+    );
+    let people = crate::helpers::page(&app, "beta.localhost", "/people?q=lovelace", None).await;
+    assert_eq!(people.status(), 200);
+    let html = people.text().await.unwrap_or_default();
+    assert!(
+        html.contains("href=\"/u/ada\""),
+        "the directory links the profile"
+    );
+    // Private and unknown: the same 404.
+    profile(&app, &ada, "ada", "private").await;
+    for path in ["/u/ada", "/u/nobody-here", "/u/NOT%20A%20HANDLE"] {
+        let response = crate::helpers::page(&app, "beta.localhost", path, None).await;
+        assert_eq!(response.status(), 404, "{path}");
+    }
+}

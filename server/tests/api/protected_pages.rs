@@ -6,7 +6,7 @@
 use crate::helpers::{TestApp, make_admin, post, register, session_cookie, spawn_app};
 
 /// Every page behind `RequireUser`: (host, path, administrators only).
-const PROTECTED: [(&str, &str, bool); 10] = [
+const PROTECTED: [(&str, &str, bool); 11] = [
     ("beta.localhost", "/account", false),
     ("beta.localhost", "/fleet", false),
     ("beta.localhost", "/fleet/tokens", false),
@@ -14,6 +14,7 @@ const PROTECTED: [(&str, &str, bool); 10] = [
     ("beta.localhost", "/backtests", false),
     ("beta.localhost", "/backtests/new", false),
     ("beta.localhost", "/notifications", false),
+    ("beta.localhost", "/profile", false),
     ("admin.localhost", "/", true),
     ("admin.localhost", "/users", true),
     ("admin.localhost", "/audit", true),

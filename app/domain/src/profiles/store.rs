@@ -343,17 +343,17 @@ pub async fn move_item(
             .fetch_all(&mut *tx)
             .await?;
         let at = siblings.iter().position(|sibling| sibling == id);
-        if let Some(at) = at {
-            if direction.target(at, siblings.len()).is_some() {
-                direction.apply(&mut siblings, at);
-                for (position, sibling) in (1_i64..).zip(&siblings) {
-                    sqlx::query(renumber_sql)
-                        .bind(position)
-                        .bind(sibling)
-                        .bind(user_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+        if let Some(at) = at
+            && direction.target(at, siblings.len()).is_some()
+        {
+            direction.apply(&mut siblings, at);
+            for (position, sibling) in (1_i64..).zip(&siblings) {
+                sqlx::query(renumber_sql)
+                    .bind(position)
+                    .bind(sibling)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
         at.is_some()

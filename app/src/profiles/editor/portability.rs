@@ -5,9 +5,9 @@ use leptos::prelude::*;
 
 use super::use_editing;
 use crate::beta::forms::{FormAlert, field_error, form_error};
-use crate::profiles::api::{ExportProfile, ImportProfile};
+use crate::profiles::EXPORT_PATH;
+use crate::profiles::api::ImportProfile;
 use crate::profiles::model::Visibility;
-use server_fn::ServerFn;
 
 /// The export link, once there is a profile to export.
 #[component]
@@ -18,7 +18,7 @@ pub(super) fn ExportCard() -> impl IntoView {
             <p class="mt-2 text-sm text-muted">
                 "Your whole profile as a JSON Resume file, which other résumé tools can read. It holds everything but the order of skill categories."
             </p>
-            <a class="btn btn-secondary mt-4" href=ExportProfile::url() download="resume.json">"Download JSON Resume"</a>
+            <a class="btn btn-secondary mt-4" href=EXPORT_PATH download="resume.json">"Download JSON Resume"</a>
         </div>
     }
 }

@@ -90,7 +90,7 @@ fn ItemRow(item: ProfileItem, siblings: Signal<Vec<ProfileItem>>) -> impl IntoVi
     let details = format::details(&item);
     let tags = item.fields.tags.clone();
     let over = RwSignal::new(false);
-    let drag = drag_handlers(editing, id.clone(), siblings, over);
+    let drag = drag_handlers(editing, &id, siblings, over);
     let skills = (item.kind == ItemKind::SkillCategory).then(|| {
         let category = id.clone();
         view! { <Skills category /> }
@@ -261,7 +261,7 @@ pub(super) fn move_optimistically(
             profile.move_item(&id, direction);
         }
     });
-    refocus(focus.clone());
+    refocus(focus.as_deref());
     let (word, position) = match direction {
         Move::Up => ("up", None),
         Move::Down => ("down", None),
@@ -275,7 +275,7 @@ pub(super) fn move_optimistically(
                 editing
                     .notice
                     .set(Some(format!("The move was undone. {err}")));
-                refocus(focus);
+                refocus(focus.as_deref());
             }
         }
     });
@@ -303,9 +303,9 @@ fn delete_optimistically(editing: Editing, id: String, title: String) {
 }
 
 /// Focuses the element `id` once the page has redrawn (a moved row loses focus).
-fn refocus(id: Option<String>) {
+fn refocus(id: Option<&str>) {
     #[cfg(feature = "hydrate")]
-    if let Some(id) = id {
+    if let Some(id) = id.map(str::to_owned) {
         request_animation_frame(move || {
             if let Some(element) = document().get_element_by_id(&id) {
                 use wasm_bindgen::JsCast;
@@ -328,7 +328,7 @@ struct Drag<Start, Over, Drop> {
 
 fn drag_handlers(
     editing: Editing,
-    id: String,
+    id: &str,
     siblings: Signal<Vec<ProfileItem>>,
     over: RwSignal<bool>,
 ) -> Drag<
@@ -336,7 +336,7 @@ fn drag_handlers(
     impl Fn(leptos::ev::DragEvent) + 'static,
     impl Fn(leptos::ev::DragEvent) + 'static,
 > {
-    let dragged = id.clone();
+    let dragged = id.to_owned();
     let start = move |event: leptos::ev::DragEvent| {
         editing.dragging.set(Some(dragged.clone()));
         // Firefox starts a drag only when it carries data.
@@ -348,7 +348,7 @@ fn drag_handlers(
         #[cfg(not(feature = "hydrate"))]
         let _ = event;
     };
-    let target = id.clone();
+    let target = id.to_owned();
     // Where a drop here puts the dragged item, if it comes from this list.
     let drop_place = move || {
         let dragging = editing.dragging.get_untracked()?;
