@@ -2,6 +2,7 @@
 //! chosen by host.
 
 pub mod datasets;
+mod download;
 pub mod edge;
 pub mod error_body;
 pub mod health;

@@ -9,12 +9,13 @@ use app::profiles::EXPORT_PATH;
 use app::site::Site;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::profiles;
 use tower_sessions::Session;
 
+use super::download::as_attachment;
 use super::refusal::{refuse, signed_in};
 use crate::state::AppState;
 
@@ -66,14 +67,6 @@ async fn export(
         .url(Site::Beta, &format!("/u/{}", profile.handle));
     let document = profiles::resume::export(&profile, &url);
     let mut response = axum::Json(document).into_response();
-    let headers = response.headers_mut();
-    let disposition = format!("attachment; filename=\"{}.resume.json\"", profile.handle);
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    as_attachment(&mut response, &format!("{}.resume.json", profile.handle));
     response
 }

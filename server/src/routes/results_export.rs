@@ -17,6 +17,7 @@ use edge_protocol::api::ErrorCode;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::download::as_attachment;
 use super::refusal::{refuse, signed_in};
 use crate::state::AppState;
 
@@ -161,20 +162,15 @@ async fn export(
             "json",
         ),
     };
-    let disposition = format!(
-        "attachment; filename=\"results-{}-{}.{extension}\"",
+    let filename = format!(
+        "results-{}-{}.{extension}",
         task.strategy,
         task.id.get(..8).unwrap_or(&task.id)
     );
     let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    as_attachment(&mut response, &filename);
     response
 }
