@@ -528,7 +528,13 @@ async fn the_directory_finds_listed_profiles_only_ranked_name_first() {
         handles(&search(&app, &[("q", "engine")]).await),
         ["headlined", "bio-only"]
     );
-    assert_eq!(search(&app, &[("skill", "rust")]).await["total"], 1);
+    let unlisted = search(&app, &[("skill", "rust")]).await;
+    assert_eq!(unlisted["total"], 1);
+    // The skill filters count listed profiles only.
+    assert_eq!(
+        unlisted["skills"],
+        serde_json::json!([["python", "Python", 1], ["rust", "Rust", 1]])
+    );
     let form = [
         ("handle", "named"),
         ("display_name", "Engine Ngo"),

@@ -30,3 +30,25 @@ CREATE TABLE profile_skills (
 );
 CREATE INDEX profile_skills_by_skill ON profile_skills (skill, user_id);
 CREATE INDEX profiles_listed ON profiles (visibility, updated_at);
+
+-- How many listed profiles have each skill, for the directory's skill filter: counting
+-- `profile_skills` per request is a scan of every row. Kept by triggers, so every way a
+-- row comes or goes (a reindex, a deleted profile's cascade) counts.
+CREATE TABLE profile_skill_counts (
+    skill     TEXT PRIMARY KEY NOT NULL,
+    label     TEXT NOT NULL,
+    profiles  INTEGER NOT NULL
+);
+CREATE INDEX profile_skill_counts_by_count ON profile_skill_counts (profiles DESC, skill);
+
+CREATE TRIGGER profile_skills_count_in AFTER INSERT ON profile_skills
+BEGIN
+    INSERT INTO profile_skill_counts (skill, label, profiles) VALUES (new.skill, new.label, 1)
+    ON CONFLICT (skill) DO UPDATE SET profiles = profiles + 1;
+END;
+
+CREATE TRIGGER profile_skills_count_out AFTER DELETE ON profile_skills
+BEGIN
+    UPDATE profile_skill_counts SET profiles = profiles - 1 WHERE skill = old.skill;
+    DELETE FROM profile_skill_counts WHERE skill = old.skill AND profiles <= 0;
+END;

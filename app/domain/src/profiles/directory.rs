@@ -283,9 +283,10 @@ pub async fn search(
 
 /// The skills most listed profiles have, to filter by.
 async fn skill_filters(database: &Database) -> Result<Vec<(String, String, u64)>, ProfileError> {
+    // Counted by the database's triggers as skills come and go (see the migration).
     let sql = format!(
-        "SELECT skill, MIN(label) AS label, COUNT(*) AS profiles FROM profile_skills \
-         GROUP BY skill ORDER BY COUNT(*) DESC, skill LIMIT {SKILL_FILTERS}"
+        "SELECT skill, label, profiles FROM profile_skill_counts \
+         ORDER BY profiles DESC, skill LIMIT {SKILL_FILTERS}"
     );
     let rows: Vec<(String, String, i64)> =
         on_pool!(database, |pool| sqlx::query_as(&sql).fetch_all(pool).await)
