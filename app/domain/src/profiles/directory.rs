@@ -214,17 +214,22 @@ fn search_sql(database: &Database, searching: bool) -> SearchSql {
             ),
         },
         (true, true) => {
+            // The matches are found and scored once, first, and only then joined to their
+            // profiles (`CROSS JOIN` fixes that order in SQLite): left to the planner, it
+            // may walk every profile and run the full-text match once per row.
+            // Columns: user_id, name, headline, skills, tags, bio.
+            let hits = "WITH hits AS MATERIALIZED (SELECT user_id, \
+                        bm25(profile_search, 0.0, 10.0, 5.0, 5.0, 2.0, 1.0) AS score \
+                        FROM profile_search WHERE profile_search MATCH $1)";
             let from = format!(
-                "FROM profile_search s JOIN profiles p ON p.user_id = s.user_id \
-                 WHERE profile_search MATCH $1 AND {has_skill}"
+                "FROM hits s CROSS JOIN profiles p ON p.user_id = s.user_id WHERE {has_skill}"
             );
             SearchSql {
-                // Columns: user_id, name, headline, skills, tags, bio.
                 rows: format!(
-                    "SELECT {columns} {from} ORDER BY bm25(profile_search, 0.0, 10.0, 5.0, 5.0, 2.0, 1.0), \
-                     p.updated_at DESC, p.handle LIMIT $3 OFFSET $4"
+                    "{hits} SELECT {columns} {from} ORDER BY s.score, p.updated_at DESC, p.handle \
+                     LIMIT $3 OFFSET $4"
                 ),
-                count: format!("SELECT COUNT(*) {from}"),
+                count: format!("{hits} SELECT COUNT(*) {from}"),
             }
         }
         (true, false) => {
