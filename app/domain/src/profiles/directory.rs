@@ -188,63 +188,57 @@ fn search_sql(database: &Database, searching: bool) -> SearchSql {
     let skills = if sqlite {
         format!(
             "(SELECT group_concat(label, char(10)) FROM (SELECT label FROM profile_skills k \
-             WHERE k.user_id = p.user_id ORDER BY k.position LIMIT {SKILLS_PER_ENTRY}))"
+             WHERE k.user_id = page.user_id ORDER BY k.position LIMIT {SKILLS_PER_ENTRY}))"
         )
     } else {
         format!(
             "(SELECT string_agg(label, chr(10) ORDER BY position) FROM (SELECT label, position \
-             FROM profile_skills k WHERE k.user_id = p.user_id ORDER BY k.position \
+             FROM profile_skills k WHERE k.user_id = page.user_id ORDER BY k.position \
              LIMIT {SKILLS_PER_ENTRY}) t)"
         )
     };
-    let columns = format!("p.handle, p.display_name, p.headline, p.location, {skills} AS skills");
     let has_skill = "($2 = '' OR EXISTS (SELECT 1 FROM profile_skills f \
                      WHERE f.user_id = p.user_id AND f.skill = $2))";
-    match (searching, sqlite) {
+    // What is searched, and each match's score (lower first).
+    let (with, from, score) = match (searching, sqlite) {
         // Without words `$1` is empty; it is bound all the same, so every query of a
         // search takes the same parameters.
-        (false, _) => SearchSql {
-            rows: format!(
-                "SELECT {columns} FROM profiles p WHERE p.visibility = 'listed' AND {has_skill} \
-                 AND $1 = '' ORDER BY p.updated_at DESC, p.handle LIMIT $3 OFFSET $4"
-            ),
-            count: format!(
-                "SELECT COUNT(*) FROM profiles p WHERE p.visibility = 'listed' AND {has_skill} \
-                 AND $1 = ''"
-            ),
-        },
-        (true, true) => {
-            // The matches are found and scored once, first, and only then joined to their
-            // profiles (`CROSS JOIN` fixes that order in SQLite): left to the planner, it
-            // may walk every profile and run the full-text match once per row.
-            // Columns: user_id, name, headline, skills, tags, bio.
-            let hits = "WITH hits AS MATERIALIZED (SELECT user_id, \
-                        bm25(profile_search, 0.0, 10.0, 5.0, 5.0, 2.0, 1.0) AS score \
-                        FROM profile_search WHERE profile_search MATCH $1)";
-            let from = format!(
-                "FROM hits s CROSS JOIN profiles p ON p.user_id = s.user_id WHERE {has_skill}"
-            );
-            SearchSql {
-                rows: format!(
-                    "{hits} SELECT {columns} {from} ORDER BY s.score, p.updated_at DESC, p.handle \
-                     LIMIT $3 OFFSET $4"
-                ),
-                count: format!("{hits} SELECT COUNT(*) {from}"),
-            }
-        }
-        (true, false) => {
-            let from = format!(
+        (false, _) => (
+            "",
+            format!("FROM profiles p WHERE p.visibility = 'listed' AND {has_skill} AND $1 = ''"),
+            "0",
+        ),
+        // The matches are found and scored once, first, and only then joined to their
+        // profiles (`CROSS JOIN` fixes that order in SQLite): left to the planner, it
+        // may walk every profile and run the full-text match once per row.
+        // Columns: user_id, name, headline, skills, tags, bio.
+        (true, true) => (
+            "WITH hits AS MATERIALIZED (SELECT user_id, \
+             bm25(profile_search, 0.0, 10.0, 5.0, 5.0, 2.0, 1.0) AS score \
+             FROM profile_search WHERE profile_search MATCH $1)",
+            format!("FROM hits s CROSS JOIN profiles p ON p.user_id = s.user_id WHERE {has_skill}"),
+            "s.score",
+        ),
+        (true, false) => (
+            "",
+            format!(
                 "FROM profile_search s JOIN profiles p ON p.user_id = s.user_id \
                  WHERE s.document @@ to_tsquery('simple', $1) AND {has_skill}"
-            );
-            SearchSql {
-                rows: format!(
-                    "SELECT {columns} {from} ORDER BY ts_rank(s.document, to_tsquery('simple', $1)) DESC, \
-                     p.updated_at DESC, p.handle LIMIT $3 OFFSET $4"
-                ),
-                count: format!("SELECT COUNT(*) {from}"),
-            }
-        }
+            ),
+            "-ts_rank(s.document, to_tsquery('simple', $1))",
+        ),
+    };
+    // The page is chosen first and its skills read after: a column computed in the
+    // query that sorts would be computed for every match, not just the twenty shown.
+    SearchSql {
+        rows: format!(
+            "{with} SELECT page.handle, page.display_name, page.headline, page.location, \
+             {skills} AS skills FROM (SELECT p.user_id, p.handle, p.display_name, p.headline, \
+             p.location, p.updated_at, {score} AS score {from} \
+             ORDER BY score, p.updated_at DESC, p.handle LIMIT $3 OFFSET $4) page \
+             ORDER BY page.score, page.updated_at DESC, page.handle"
+        ),
+        count: format!("{with} SELECT COUNT(*) {from}"),
     }
 }
 
