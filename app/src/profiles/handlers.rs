@@ -97,7 +97,8 @@ pub async fn public(handle: String) -> Result<Profile, ProfileError> {
 }
 
 pub async fn directory(query: DirectoryQuery) -> Result<DirectoryPage, ProfileError> {
-    let (request, _) = optional_user().await?;
+    // Anyone may search, so who is asking is not looked up.
+    let request = crate::auth::ssr::request::AuthRequest::current().await?;
     Ok(store::directory::search(request.database(), &query).await?)
 }
 

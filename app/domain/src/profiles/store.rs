@@ -388,23 +388,26 @@ pub async fn import(
         bio: imported.bio.clone(),
         visibility: visibility.to_owned(),
     };
-    // The form has the handle and visibility; anything else wrong is in the file.
-    if let Err(ProfileError::Invalid(errors)) = rules::basics(&draft) {
-        let (form, file): (Vec<_>, Vec<_>) = errors
-            .into_iter()
-            .partition(|error| error.field == "handle" || error.field == "visibility");
-        if let Some(first) = file.first() {
-            return Err(ProfileError::field(
-                "file",
-                format!(
-                    "Nothing was imported. basics, {}: {}",
-                    first.field, first.message
+    // `save` checks the basics before it writes anything. The form has the handle and
+    // visibility; anything else wrong is in the file.
+    match save(database, user_id, &draft).await {
+        Err(ProfileError::Invalid(errors)) => {
+            let (form, file): (Vec<_>, Vec<_>) = errors
+                .into_iter()
+                .partition(|error| error.field == "handle" || error.field == "visibility");
+            return Err(match file.first() {
+                Some(first) => ProfileError::field(
+                    "file",
+                    format!(
+                        "Nothing was imported. basics, {}: {}",
+                        first.field, first.message
+                    ),
                 ),
-            ));
+                None => ProfileError::Invalid(form),
+            });
         }
-        return Err(ProfileError::Invalid(form));
-    }
-    save(database, user_id, &draft).await?;
+        other => other?,
+    };
     let insert = "INSERT INTO profile_items \
                   (id, user_id, kind, parent_id, position, fields, created_at, updated_at) \
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
