@@ -185,11 +185,14 @@ impl Application {
                 Ok(())
             }
         };
-        if let Some(task) = cleanup {
-            task.abort();
+        // `abort` only asks: a job in the middle of a query runs on to its next await. Each
+        // is waited for, so none finds the pools closed under it and logs a failure after
+        // "shutdown complete".
+        let jobs = cleanup.into_iter().chain([registry_cleanup, fleet_jobs]);
+        for job in jobs {
+            job.abort();
+            let _ = job.await;
         }
-        registry_cleanup.abort();
-        fleet_jobs.abort();
         state.close().await;
         tracing::info!("shutdown complete");
         result
